@@ -1,0 +1,389 @@
+//! Document parser: splits a news article into headline, paragraphs and
+//! sentences with byte offsets, and cuts web boilerplate.
+//!
+//! The grammar is written with nom. Parsers over free prose never fail: any
+//! text yields paragraphs and sentences. A paragraph is one line (news text
+//! files put a paragraph on a line; blank lines are skipped). Spans are byte
+//! ranges into the original text, end exclusive, always on char boundaries.
+
+use nom::IResult;
+use nom::Offset;
+use nom::Parser;
+use nom::bytes::complete::take_while;
+use nom::character::complete::{line_ending, not_line_ending};
+use nom::combinator::opt;
+use nom::sequence::terminated;
+
+/// A byte range into the article text, end exclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Span {
+        Span { start, end }
+    }
+
+    pub fn contains(&self, other: Span) -> bool {
+        self.start <= other.start && other.end <= self.end
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.start >= self.end
+    }
+}
+
+/// One sentence of the article body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sentence {
+    /// 0-based index over all sentences of the article, headline first.
+    pub index: usize,
+    /// Index of the paragraph the sentence belongs to.
+    pub paragraph: usize,
+    pub span: Span,
+}
+
+/// An article split into paragraphs and sentences.
+#[derive(Debug, Clone, Default)]
+pub struct Document {
+    /// The headline's span, when the first paragraph looks like one.
+    pub headline: Option<Span>,
+    /// Paragraph spans, boilerplate removed.
+    pub paragraphs: Vec<Span>,
+    pub sentences: Vec<Sentence>,
+}
+
+/// Parses an article. Never fails.
+pub fn parse(text: &str) -> Document {
+    let mut lines = Vec::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        match paragraph.parse(rest) {
+            Ok((next, line)) => {
+                let trimmed = trim(line);
+                if !trimmed.is_empty() {
+                    let start = text.offset(trimmed);
+                    lines.push(Span::new(start, start + trimmed.len()));
+                }
+                if next.len() == rest.len() {
+                    break;
+                }
+                rest = next;
+            }
+            Err(_) => break,
+        }
+    }
+    let paragraphs = cut_boilerplate(text, lines);
+    let headline = paragraphs
+        .first()
+        .copied()
+        .filter(|span| looks_like_headline(&text[span.start..span.end]));
+    let mut sentences = Vec::new();
+    for (p, span) in paragraphs.iter().enumerate() {
+        if Some(*span) == headline {
+            push_sentence(&mut sentences, p, *span);
+            continue;
+        }
+        let body = &text[span.start..span.end];
+        let mut input = body;
+        while !input.is_empty() {
+            let Ok((next, found)) = sentence.parse(input) else {
+                break;
+            };
+            let trimmed = trim(found);
+            if !trimmed.is_empty() {
+                let start = span.start + body.offset(trimmed);
+                push_sentence(&mut sentences, p, Span::new(start, start + trimmed.len()));
+            }
+            if next.len() == input.len() {
+                break;
+            }
+            input = next;
+        }
+    }
+    Document {
+        headline,
+        paragraphs,
+        sentences,
+    }
+}
+
+fn push_sentence(sentences: &mut Vec<Sentence>, paragraph: usize, span: Span) {
+    sentences.push(Sentence {
+        index: sentences.len(),
+        paragraph,
+        span,
+    });
+}
+
+/// A line of text and its line ending (LF or CRLF).
+fn paragraph(input: &str) -> IResult<&str, &str> {
+    terminated(not_line_ending, opt(line_ending)).parse(input)
+}
+
+/// One sentence: text up to and including a sentence boundary (terminal
+/// punctuation, closing quotes and brackets), plus the whitespace after it.
+fn sentence(input: &str) -> IResult<&str, &str> {
+    let end = sentence_end(input);
+    let (rest, body) = (&input[end..], &input[..end]);
+    let (rest, _) = take_while(is_space).parse(rest)?;
+    Ok((rest, body))
+}
+
+fn is_space(c: char) -> bool {
+    c.is_whitespace() || c == '\u{a0}'
+}
+
+fn trim(s: &str) -> &str {
+    s.trim_matches(is_space)
+}
+
+const CLOSERS: &[char] = &['"', '\'', '”', '’', ')', ']', '»'];
+const OPENERS: &[char] = &['"', '\'', '“', '‘', '(', '[', '«'];
+
+/// Byte length of the first sentence of `input`: the position after the
+/// first terminal punctuation that ends a sentence, or the whole input.
+fn sentence_end(input: &str) -> usize {
+    let mut chars = input.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if !matches!(c, '.' | '!' | '?' | '…') {
+            continue;
+        }
+        // Swallow repeated punctuation and closing quotes/brackets.
+        let mut end = i + c.len_utf8();
+        while let Some(&(j, d)) = chars.peek() {
+            if matches!(d, '.' | '!' | '?' | '…') || CLOSERS.contains(&d) {
+                end = j + d.len_utf8();
+                chars.next();
+            } else {
+                break;
+            }
+        }
+        let after = &input[end..];
+        let Some(gap) = after.find(|c: char| !is_space(c)) else {
+            return input.len();
+        };
+        if gap == 0 {
+            continue; // "3.5", "U.S.-brokered", "...)" inside a word
+        }
+        let next = after[gap..].chars().next().expect("gap points at a char");
+        let starts_sentence = next.is_uppercase() || next.is_ascii_digit() || OPENERS.contains(&next);
+        if !starts_sentence {
+            continue;
+        }
+        if c == '.' && is_abbreviation(&input[..i], &after[gap..]) {
+            continue;
+        }
+        return end;
+    }
+    input.len()
+}
+
+/// Words after which a period does not end a sentence.
+const ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "sgt", "adm", "gov",
+    "sen", "rep", "rev", "st", "sr", "jr", "no", "nos", "vol", "art", "fig", "jan", "feb", "mar",
+    "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mon", "tue", "wed", "thu",
+    "fri", "sat", "sun", "vs", "etc", "approx", "est", "dept", "corp", "inc", "ltd", "co", "mt",
+    "ft", "pres", "amb", "hon", "op", "cf", "al",
+];
+
+/// Whether the period at the end of `before` belongs to an abbreviation, not
+/// to the end of a sentence. `next` is the text after the following space.
+fn is_abbreviation(before: &str, next: &str) -> bool {
+    let word_start = before
+        .rfind(|c: char| is_space(c) || OPENERS.contains(&c))
+        .map_or(0, |i| i + before[i..].chars().next().map_or(1, char::len_utf8));
+    let word = &before[word_start..];
+    if word.is_empty() {
+        return false;
+    }
+    // Initials and dotted abbreviations: "J.", "U.S", "D.C".
+    if word.chars().count() == 1 && word.chars().all(char::is_uppercase) {
+        return true;
+    }
+    if word.contains('.') && word.split('.').all(|part| part.chars().count() <= 2) {
+        // "U.S. officials" continues; "the U.S. The next day" is ambiguous:
+        // treat a following common sentence opener as a new sentence.
+        return !starts_with_opener(next);
+    }
+    let lower = word.to_ascii_lowercase();
+    if lower == "no" {
+        // "No. 10" is an abbreviation; "said no. The" is not.
+        return next.starts_with(|c: char| c.is_ascii_digit());
+    }
+    ABBREVIATIONS.contains(&lower.as_str())
+}
+
+fn starts_with_opener(next: &str) -> bool {
+    const OPENER_WORDS: &[&str] = &[
+        "The ", "He ", "She ", "It ", "They ", "We ", "But ", "In ", "On ", "This ", "That ", "A ",
+        "An ", "Its ", "His ", "Her ",
+    ];
+    OPENER_WORDS.iter().any(|w| next.starts_with(w))
+}
+
+fn looks_like_headline(line: &str) -> bool {
+    let words = line.split_whitespace().count();
+    let ends_like_prose = line.ends_with(['.', '”', '"']) && words > 25;
+    words <= 30 && !ends_like_prose
+}
+
+/// Markers that open a comment form: everything from them on is cut.
+const COMMENT_FORM: &[&str] = &[
+    "leave a reply",
+    "leave a comment",
+    "your email address will not be published",
+    "post a comment",
+    "comments are closed",
+];
+
+/// Lines that are site furniture, cut wherever they appear.
+const FURNITURE: &[&str] = &[
+    "required fields are marked",
+    "this site uses akismet",
+    "share this:",
+    "share this article",
+    "share on facebook",
+    "click to share",
+    "subscribe to our newsletter",
+    "sign up for our newsletter",
+    "related articles",
+    "related posts",
+    "related:",
+    "read more:",
+    "read also:",
+    "follow us on",
+    "all rights reserved",
+    "copyright ©",
+    "advertisement",
+];
+
+fn cut_boilerplate(text: &str, lines: Vec<Span>) -> Vec<Span> {
+    let mut kept = Vec::with_capacity(lines.len());
+    let mut cut_any = false;
+    for span in lines {
+        let lower = text[span.start..span.end].to_lowercase();
+        if COMMENT_FORM.iter().any(|m| lower.starts_with(m)) {
+            cut_any = true;
+            break;
+        }
+        if FURNITURE.iter().any(|m| lower.starts_with(m)) || lower.starts_with('©') {
+            cut_any = true;
+            continue;
+        }
+        kept.push(span);
+    }
+    // A trailing site name: a short title-cased line without punctuation at
+    // the very end of the page, after furniture was cut or standing alone.
+    if let Some(last) = kept.last().copied() {
+        let line = &text[last.start..last.end];
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let title_case = words
+            .iter()
+            .all(|w| w.chars().next().is_some_and(|c| c.is_uppercase() || !c.is_alphabetic()));
+        let bare = !line.ends_with(['.', '!', '?', '"', '”', ':']);
+        if kept.len() > 1 && words.len() <= 3 && title_case && bare && (cut_any || words.len() <= 2) {
+            kept.pop();
+        }
+    }
+    kept
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sentences(text: &str) -> Vec<&str> {
+        parse(text)
+            .sentences
+            .iter()
+            .map(|s| &text[s.span.start..s.span.end])
+            .collect()
+    }
+
+    macro_rules! t {
+        ($name:ident, $text:expr, [$($want:expr),* $(,)?]) => {
+            #[test]
+            fn $name() {
+                let want: Vec<&str> = vec![$($want),*];
+                assert_eq!(sentences($text), want);
+            }
+        };
+    }
+
+    t!(headline_then_body, "Talks stall in Geneva\n\nThe envoy left. Nobody spoke.", [
+        "Talks stall in Geneva",
+        "The envoy left.",
+        "Nobody spoke."
+    ]);
+    t!(us_abbreviation, "Headline\nThe U.S. envoy met Mr. Smith on Feb. 3. He left.", [
+        "Headline",
+        "The U.S. envoy met Mr. Smith on Feb. 3.",
+        "He left."
+    ]);
+    t!(initials, "Headline\nVice President J. D. Vance spoke. Talks went on.", [
+        "Headline",
+        "Vice President J. D. Vance spoke.",
+        "Talks went on."
+    ]);
+    t!(numbers, "Headline\nIt rose 3.5 percent to 1,000 troops. No. 10 said so.", [
+        "Headline",
+        "It rose 3.5 percent to 1,000 troops.",
+        "No. 10 said so."
+    ]);
+    t!(curly_quote_end, "Headline\n“We will not sign.” He left the room.", [
+        "Headline",
+        "“We will not sign.”",
+        "He left the room."
+    ]);
+    t!(straight_quote_end, "Headline\nHe said \"no deal.\" Then he left.", [
+        "Headline",
+        "He said \"no deal.\"",
+        "Then he left."
+    ]);
+    t!(unbalanced_quote, "Headline\n“Additionally, the Kremlin demands more. Kyiv refused.", [
+        "Headline",
+        "“Additionally, the Kremlin demands more.",
+        "Kyiv refused."
+    ]);
+    t!(lowercase_continues, "Headline\nHe dismissed the claims. as “lies.”", [
+        "Headline",
+        "He dismissed the claims. as “lies.”"
+    ]);
+    t!(crlf_and_nbsp, "Headline\r\n\r\nOne\u{a0}sentence here.\u{a0} Another one.\r\n", [
+        "Headline",
+        "One\u{a0}sentence here.",
+        "Another one."
+    ]);
+    t!(comment_form_cut, "Headline\nBody text.\n\nLeave a Reply\n\nYour email address will not be published.\n\nNewseum Global", [
+        "Headline",
+        "Body text."
+    ]);
+    t!(furniture_cut, "Headline\nBody text.\nShare this:\nThis site uses Akismet to reduce spam.\nMore body.", [
+        "Headline",
+        "Body text.",
+        "More body."
+    ]);
+    t!(trailing_site_name_cut, "Headline\nBody text.\nRelated: other story\nNews Daily", [
+        "Headline",
+        "Body text."
+    ]);
+    t!(empty, "", []);
+    t!(whitespace_only, " \n\u{a0}\r\n ", []);
+
+    #[test]
+    fn spans_slice_the_input() {
+        let text = "Headline here\r\n\r\n“Quote.” Then Mr. X said 3.5. Done!\r\nNext line?";
+        let doc = parse(text);
+        let mut last = 0;
+        for s in &doc.sentences {
+            assert!(s.span.start >= last && s.span.start < s.span.end);
+            assert!(text.is_char_boundary(s.span.start) && text.is_char_boundary(s.span.end));
+            last = s.span.end;
+        }
+        assert_eq!(doc.headline, Some(Span::new(0, 13)));
+    }
+}

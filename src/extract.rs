@@ -1,0 +1,676 @@
+//! Claim extraction: turns the matches of each sentence into claims (who
+//! holds which stance on which issue, aimed at whom, on what condition).
+//!
+//! The rules, in the order they apply to each stance cue:
+//! 1. A cue inside a condition clause is hypothetical and yields nothing; a
+//!    cue introduced by "to" inside another cue's object ("persuade Russia
+//!    to accept") is that cue's content, not a stance of its own.
+//! 2. The holder is the cue's grammatical subject: the nearest party mention
+//!    before it (after it, for passives "proposed by X"), with parties
+//!    coordinated by "and" ("Ukraine and Russia rejected"). A verb
+//!    coordinated with an earlier cue ("demands ... and threatens") keeps
+//!    that cue's holder. Constructions without a holder ("Armenia must")
+//!    take the speaker of the sentence ("Aliyev said", "according to X"),
+//!    or of the quotation. Pronouns resolve to the most recent compatible
+//!    party in the article.
+//! 3. The object runs from the cue to the next coordinated cue, report cue,
+//!    semicolon, or a new clause opened by ", if"; condition clauses inside
+//!    it are the claim's condition, not its content.
+//! 4. Issues are the issue phrases of the object (one claim per distinct
+//!    issue; a ceasefire and a peace deal in one object are one mention,
+//!    coded by the first), else of the condition, else `other`.
+//! 5. Negation right before the cue flips the stance where the lexicon says
+//!    how ("will not accept" → reject) and drops it otherwise.
+//! 6. A conditional offer also yields a demand on the condition's issue; a
+//!    conditional acceptance is an offer.
+
+use serde::{Deserialize, Serialize};
+
+use crate::document::{self, Span};
+use crate::lexicon::{AliasKind, CueKind, Lexicon, Stance};
+use crate::matcher::{self, Condition, CueMatch, IssueMatch, MentionKind, Pronoun};
+use crate::pattern::{Pattern, Slot};
+
+/// An article to extract claims from.
+#[derive(Debug, Clone)]
+pub struct Article {
+    /// Article id: the input file's stem.
+    pub id: String,
+    pub text: String,
+    /// Publication date as yyyymmdd, if known.
+    pub date: Option<u32>,
+}
+
+/// Whether the stance was stated inside quotation marks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    Quote,
+    Reported,
+}
+
+/// One party's stated stance on one issue, with its evidence (SPEC §1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Claim {
+    pub article: String,
+    pub party: String,
+    pub speaker: String,
+    pub stance: Stance,
+    pub issue: String,
+    pub target: String,
+    pub object: String,
+    pub condition: String,
+    pub mode: Mode,
+    pub sentence: usize,
+    pub start: usize,
+    pub end: usize,
+    pub evidence: String,
+    /// The cue phrase that signalled the stance.
+    pub cue: String,
+}
+
+/// A party mention with its pronoun resolved.
+#[derive(Debug, Clone)]
+struct Party {
+    span: Span,
+    code: String,
+    name: String,
+    holder: bool,
+}
+
+/// What the article has said so far, for pronouns and quotations.
+#[derive(Default)]
+struct Discourse {
+    /// Resolved mentions in article order: (code, name, kind of referent).
+    recent: Vec<(String, String, Pronoun)>,
+    /// The last party that spoke, with the speaker's name.
+    speaker: Option<(String, String)>,
+}
+
+impl Discourse {
+    fn resolve(&self, p: Pronoun) -> Option<(String, String)> {
+        if p == Pronoun::Speaker {
+            return self.speaker.clone();
+        }
+        self.recent
+            .iter()
+            .rev()
+            .find(|(_, _, kind)| *kind == p)
+            .map(|(code, name, _)| (code.clone(), name.clone()))
+    }
+}
+
+fn referent(kind: AliasKind, plural: bool) -> Pronoun {
+    match kind {
+        AliasKind::Person | AliasKind::Title => Pronoun::Person,
+        _ if plural => Pronoun::Plural,
+        _ => Pronoun::Thing,
+    }
+}
+
+/// Extracts the claims of one article.
+pub fn extract(lex: &Lexicon, article: &Article) -> Vec<Claim> {
+    let text = article.text.as_str();
+    let doc = document::parse(text);
+    let mut discourse = Discourse::default();
+    let mut claims = Vec::new();
+    let mut paragraph_quotes: Vec<Span> = Vec::new();
+    let mut current_paragraph = usize::MAX;
+    for sentence in &doc.sentences {
+        if sentence.paragraph != current_paragraph {
+            current_paragraph = sentence.paragraph;
+            paragraph_quotes = matcher::quotations(text, doc.paragraphs[sentence.paragraph]);
+        }
+        let ctx = SentenceContext::new(lex, article, sentence.span, &paragraph_quotes, &mut discourse);
+        ctx.claims(lex, sentence.index, &mut claims);
+        // Remember the sentence's speaker for the quotations that follow.
+        if let Some(sp) = ctx.speaker.clone() {
+            discourse.speaker = Some(sp);
+        }
+    }
+    claims
+}
+
+struct SentenceContext<'a> {
+    text: &'a str,
+    article: &'a Article,
+    span: Span,
+    parties: Vec<Party>,
+    cues: Vec<CueMatch>,
+    issues: Vec<IssueMatch>,
+    conditions: Vec<Condition>,
+    quotes: Vec<Span>,
+    /// Speaker named by reported speech in this sentence.
+    speaker: Option<(String, String)>,
+    /// Speaker carried over from earlier sentences (for quotations).
+    last_speaker: Option<(String, String)>,
+    /// Spans of report cues ("said", "according to").
+    reports: Vec<Span>,
+}
+
+impl<'a> SentenceContext<'a> {
+    fn new(
+        lex: &Lexicon,
+        article: &'a Article,
+        span: Span,
+        paragraph_quotes: &[Span],
+        discourse: &mut Discourse,
+    ) -> SentenceContext<'a> {
+        let text = article.text.as_str();
+        let quotes: Vec<Span> = paragraph_quotes
+            .iter()
+            .filter(|q| q.start < span.end && span.start < q.end)
+            .copied()
+            .collect();
+        let in_quote = |s: Span| quotes.iter().any(|q| q.contains(s));
+        let last_speaker = discourse.speaker.clone();
+        let mut parties = Vec::new();
+        for m in matcher::mentions(lex, text, span, article.date) {
+            match m.what {
+                MentionKind::Party {
+                    code,
+                    kind,
+                    name,
+                    holder,
+                    plural,
+                } => {
+                    if holder {
+                        discourse.recent.push((code.clone(), name.clone(), referent(kind, plural)));
+                    }
+                    parties.push(Party {
+                        span: m.span,
+                        code,
+                        name,
+                        holder,
+                    });
+                }
+                MentionKind::Pronoun(p) => {
+                    if p == Pronoun::Speaker && !in_quote(m.span) {
+                        continue;
+                    }
+                    if let Some((code, name)) = discourse.resolve(p) {
+                        parties.push(Party {
+                            span: m.span,
+                            code,
+                            name,
+                            holder: true,
+                        });
+                    }
+                }
+            }
+        }
+        let all_cues = matcher::cues(lex, text, span);
+        let (reports, cues): (Vec<CueMatch>, Vec<CueMatch>) = all_cues
+            .into_iter()
+            .partition(|c| c.cues.iter().all(|&i| lex.cues[i].kind == CueKind::Report));
+        let mut ctx = SentenceContext {
+            text,
+            article,
+            span,
+            parties,
+            cues,
+            issues: matcher::issues(lex, text, span),
+            conditions: matcher::conditions(text, span),
+            quotes,
+            speaker: None,
+            last_speaker,
+            reports: reports.iter().map(|r| r.span).collect(),
+        };
+        // The speaker: the holder of the first report cue that has one.
+        for r in &reports {
+            let cue = &lex.cues[r.cues[0]];
+            let found = if cue.pattern.after == Some(Slot::Holder) {
+                ctx.holders_after(r.span.end)
+            } else {
+                ctx.holders_before(r.span.start)
+            };
+            if let Some(p) = found.first() {
+                ctx.speaker = Some((p.code.clone(), p.name.clone()));
+                break;
+            }
+        }
+        ctx
+    }
+
+    fn slice(&self, s: Span) -> &'a str {
+        &self.text[s.start..s.end]
+    }
+
+    fn in_quote(&self, s: Span) -> bool {
+        self.quotes.iter().any(|q| q.contains(s))
+    }
+
+    fn in_condition(&self, s: Span) -> bool {
+        self.conditions.iter().any(|c| c.span.contains(s))
+    }
+
+    /// The nearest holder-capable party before `pos`, with the parties
+    /// coordinated with it ("Ukraine and Russia").
+    fn holders_before(&self, pos: usize) -> Vec<Party> {
+        let candidates: Vec<&Party> = self
+            .parties
+            .iter()
+            .filter(|p| p.span.end <= pos && !self.in_condition(p.span))
+            .collect();
+        let Some(i) = candidates.iter().rposition(|p| p.holder) else {
+            return Vec::new();
+        };
+        let mut out = vec![candidates[i].clone()];
+        let mut j = i;
+        while j > 0 {
+            let prev = candidates[j - 1];
+            let between = self.text[prev.span.end..candidates[j].span.start].trim();
+            if matches!(between, "and" | "," | "and the" | "as well as" | "or") {
+                out.insert(0, prev.clone());
+                j -= 1;
+            } else {
+                break;
+            }
+        }
+        out
+    }
+
+    /// The nearest party shortly after `pos` (passive "by X"), with the
+    /// parties coordinated with it.
+    fn holders_after(&self, pos: usize) -> Vec<Party> {
+        let mut out: Vec<Party> = Vec::new();
+        let mut from = pos;
+        for p in self.parties.iter().filter(|p| p.span.start >= pos) {
+            let between = self.text[from..p.span.start].trim();
+            let gap_ok = if out.is_empty() {
+                between.split_whitespace().count() <= 4 && !between.contains([',', ';'])
+            } else {
+                matches!(between, "and" | "," | "and the" | "as well as")
+            };
+            if !gap_ok {
+                break;
+            }
+            if p.holder || !out.is_empty() {
+                out.push(p.clone());
+                from = p.span.end;
+            }
+        }
+        out
+    }
+
+    /// Start of the clause containing `pos`: after the last comma, colon,
+    /// opening quote or "that" before it, at most `max_words` back.
+    fn clause_start(&self, pos: usize, max_words: usize) -> usize {
+        let before = &self.text[self.span.start..pos];
+        let mut start = self.span.start;
+        for (i, c) in before.char_indices() {
+            if matches!(c, ',' | ';' | ':' | '“' | '—') {
+                start = self.span.start + i + c.len_utf8();
+            }
+        }
+        for (i, w) in matcher::words(before) {
+            if w == "that" || w == "which" || w == "who" {
+                start = start.max(self.span.start + i + w.len());
+            }
+        }
+        let words: Vec<(usize, &str)> = matcher::words(&self.text[start..pos]).collect();
+        if words.len() > max_words {
+            start += words[words.len() - max_words].0;
+        }
+        start
+    }
+
+    /// Whether the cue at `anchor` is a verb coordinated with what precedes
+    /// it ("... and threatens to").
+    fn coordinated(&self, anchor: Span) -> bool {
+        let before = self.text[self.span.start..anchor.start].trim_end();
+        let last: Vec<&str> = before.rsplit(' ').take(2).collect();
+        matches!(last.first(), Some(&"and") | Some(&"but"))
+            || (matches!(last.get(1), Some(&"and") | Some(&"but")) && last[0].ends_with("ly"))
+    }
+
+    fn negated(&self, anchor: Span, holder_end: usize) -> bool {
+        let from = holder_end.max(self.span.start).min(anchor.start);
+        let before = &self.text[from..anchor.start];
+        let words: Vec<&str> = matcher::words(before).map(|(_, w)| w).collect();
+        words.iter().rev().take(3).any(|w| {
+            let w = w.to_ascii_lowercase();
+            matches!(w.as_str(), "not" | "never" | "cannot" | "no") || w.ends_with("n't") || w.ends_with("n’t")
+        })
+    }
+
+    /// Tries the cue rows starting at `m` and returns the first that fits:
+    /// the row, its gap span and the end of its closing words.
+    fn fit<'l>(&self, lex: &'l Lexicon, m: &CueMatch) -> Option<(usize, &'l Pattern, Option<Span>, usize)> {
+        let mut rows: Vec<usize> = m.cues.clone();
+        // Constructions with a gap are more specific: try them first.
+        rows.sort_by_key(|&i| lex.cues[i].pattern.gap.is_none());
+        for i in rows {
+            let p = &lex.cues[i].pattern;
+            match &p.gap {
+                None => return Some((i, p, None, m.span.end)),
+                Some((_, closers)) => {
+                    if let Some((gap, end)) = self.find_closer(m.span.end, closers) {
+                        return Some((i, p, Some(gap), end));
+                    }
+                }
+            }
+        }
+        None
+    }
+
+    /// Finds one of `closers` within 8 words after `from`: the gap before it
+    /// and the end of the closer.
+    fn find_closer(&self, from: usize, closers: &[String]) -> Option<(Span, usize)> {
+        let rest = &self.text[from..self.span.end];
+        for (n, (i, _)) in matcher::words(rest).enumerate() {
+            if n > 8 {
+                break;
+            }
+            let tail = &rest[i..];
+            for c in closers {
+                if tail.len() >= c.len()
+                    && tail.is_char_boundary(c.len())
+                    && tail[..c.len()].eq_ignore_ascii_case(c)
+                    && matcher::on_word_boundaries(tail, 0, c.len(), false)
+                    && i > 0
+                {
+                    return Some((Span::new(from, from + i), from + i + c.len()));
+                }
+            }
+        }
+        None
+    }
+
+    fn claims(&self, lex: &Lexicon, sentence_index: usize, out: &mut Vec<Claim>) {
+        let mut seen: Vec<(String, Stance, String)> = Vec::new();
+        let mut objects: Vec<Span> = Vec::new();
+        let mut previous_holders: Vec<Party> = Vec::new();
+        for (k, m) in self.cues.iter().enumerate() {
+            if self.in_condition(m.span) {
+                continue;
+            }
+            let Some((row, pattern, gap, cue_end)) = self.fit(lex, m) else {
+                continue;
+            };
+            let cue = &lex.cues[row];
+            let CueKind::Stance(mut stance) = cue.kind else {
+                continue;
+            };
+            let preceded_by_to = self.text[self.span.start..m.span.start].trim_end().ends_with(" to");
+            if preceded_by_to && objects.iter().any(|o| o.contains(m.span)) {
+                continue;
+            }
+
+            // Holder.
+            let holders: Vec<Party> = if pattern.after == Some(Slot::Holder) {
+                self.holders_after(cue_end)
+            } else if pattern.before == Some(Slot::Target) {
+                self.speaker_or_last().into_iter().collect()
+            } else if self.coordinated(m.span) && !previous_holders.is_empty() {
+                previous_holders.clone()
+            } else if self.coordinated(m.span) {
+                let start = self.clause_start(m.span.start, 30);
+                let first = self
+                    .parties
+                    .iter()
+                    .find(|p| p.holder && p.span.start >= start && p.span.end <= m.span.start);
+                first.cloned().into_iter().collect()
+            } else {
+                let found = self.holders_before(m.span.start);
+                if found.is_empty() && self.in_quote(m.span) {
+                    self.speaker_or_last().into_iter().collect()
+                } else {
+                    found
+                }
+            };
+            let holders: Vec<Party> = holders.into_iter().filter(|h| h.code != "NONE").collect();
+            if holders.is_empty() {
+                continue;
+            }
+            previous_holders = holders.clone();
+
+            // Object.
+            let object = if pattern.before == Some(Slot::Object) {
+                Span::new(self.clause_start(m.span.start, 12), m.span.start)
+            } else if pattern.after == Some(Slot::Object) || pattern.after.is_none() {
+                let start = if pattern.gap.as_ref().is_some_and(|g| g.0 == Slot::Object) {
+                    gap.map_or(cue_end, |g| g.start)
+                } else {
+                    cue_end
+                };
+                Span::new(start, self.object_end(start, &self.cues[k + 1..]))
+            } else {
+                Span::new(cue_end, cue_end)
+            };
+            let object = if let (Some(g), Some((Slot::Object, _))) = (gap, &pattern.gap) {
+                if pattern.after.is_none() { g } else { Span::new(g.start, object.end) }
+            } else {
+                object
+            };
+            objects.push(object);
+
+            // Condition: inside the object, or leading the cue.
+            let holder_end = holders.last().map_or(self.span.start, |h| h.span.end);
+            let condition = self
+                .conditions
+                .iter()
+                .find(|c| {
+                    (c.span.start >= object.start && c.span.start < object.end.max(object.start + 1))
+                        || (c.span.end <= m.span.start && c.span.start >= self.clause_start_for_condition(m.span.start))
+                })
+                .copied();
+
+            if self.negated(m.span, holder_end.min(m.span.start)) {
+                match cue.negated {
+                    Some(s) => stance = s,
+                    None => continue,
+                }
+            }
+            if stance == Stance::Accept && condition.is_some() {
+                stance = Stance::Offer;
+            }
+
+            // Target.
+            let holder_codes: Vec<&str> = holders.iter().map(|h| h.code.as_str()).collect();
+            let target = if pattern.before == Some(Slot::Target) {
+                self.parties
+                    .iter()
+                    .rfind(|p| p.span.end <= m.span.start && !holder_codes.contains(&p.code.as_str()))
+                    .map(|p| p.code.clone())
+            } else if let (Some(g), Some((Slot::Target, _))) = (gap, &pattern.gap) {
+                self.first_party_in(g, &holder_codes)
+            } else {
+                None
+            }
+            .or_else(|| self.first_party_in_object(object, &holder_codes))
+            .or_else(|| condition.and_then(|c| self.first_party_in(c.span, &holder_codes)))
+            .unwrap_or_default();
+
+            let mut issues = self.issues_in(object);
+            if issues.is_empty()
+                && let Some(c) = condition
+            {
+                issues = self.issues_in(c.span).into_iter().take(1).collect();
+            }
+            if issues.is_empty() {
+                issues.push("other");
+            }
+            let mode = if self.in_quote(m.span) { Mode::Quote } else { Mode::Reported };
+            let object_text = self.object_text(object, condition);
+            let condition_text = condition.map_or("", |c| self.slice(c.span));
+            for holder in &holders {
+                for issue in &issues {
+                    self.push(
+                        out,
+                        &mut seen,
+                        ClaimParts {
+                            holder,
+                            stance,
+                            issue,
+                            target: &target,
+                            object: object_text,
+                            condition: condition_text,
+                            mode,
+                            sentence: sentence_index,
+                            cue: self.slice(m.span),
+                        },
+                    );
+                }
+                // A conditional concession asks for something in return.
+                if stance == Stance::Offer
+                    && let Some(c) = condition
+                    && let Some(issue) = self.issues_in(c.span).first()
+                {
+                    let target = self.first_party_in(c.span, &holder_codes).unwrap_or_default();
+                    self.push(
+                        out,
+                        &mut seen,
+                        ClaimParts {
+                            holder,
+                            stance: Stance::Demand,
+                            issue,
+                            target: &target,
+                            object: self.slice(c.span),
+                            condition: "",
+                            mode,
+                            sentence: sentence_index,
+                            cue: self.slice(m.span),
+                        },
+                    );
+                }
+            }
+        }
+    }
+
+    fn speaker_or_last(&self) -> Option<Party> {
+        self.speaker
+            .clone()
+            .or_else(|| self.last_speaker.clone())
+            .map(|(code, name)| Party {
+                span: Span::new(self.span.start, self.span.start),
+                code,
+                name,
+                holder: true,
+            })
+    }
+
+    fn clause_start_for_condition(&self, pos: usize) -> usize {
+        // A leading condition belongs to the next cue when no other cue
+        // stands between them.
+        self.cues
+            .iter()
+            .filter(|c| c.span.end <= pos && !self.in_condition(c.span))
+            .map(|c| c.span.end)
+            .next_back()
+            .unwrap_or(self.span.start)
+    }
+
+    /// Where an object starting at `start` ends.
+    fn object_end(&self, start: usize, later: &[CueMatch]) -> usize {
+        let mut end = self.span.end;
+        if let Some(semi) = self.text[start..self.span.end].find(';') {
+            end = start + semi;
+        }
+        for c in later {
+            if c.span.start >= end {
+                break;
+            }
+            if self.coordinated(c.span) && !self.in_condition(c.span) {
+                end = c.span.start;
+                break;
+            }
+        }
+        for r in &self.reports {
+            if r.start > start && r.start < end {
+                end = r.start;
+            }
+        }
+        for c in &self.conditions {
+            if c.after_comma && c.span.start > start && c.span.start < end {
+                end = c.span.start;
+            }
+        }
+        end
+    }
+
+    fn first_party_in(&self, span: Span, exclude: &[&str]) -> Option<String> {
+        self.parties
+            .iter()
+            .find(|p| span.contains(p.span) && !exclude.contains(&p.code.as_str()) && p.code != "NONE")
+            .map(|p| p.code.clone())
+    }
+
+    fn first_party_in_object(&self, object: Span, exclude: &[&str]) -> Option<String> {
+        self.parties
+            .iter()
+            .find(|p| {
+                object.contains(p.span)
+                    && !self.in_condition(p.span)
+                    && !exclude.contains(&p.code.as_str())
+                    && p.code != "NONE"
+            })
+            .map(|p| p.code.clone())
+    }
+
+    /// Distinct issues of the phrases in `span` outside condition clauses
+    /// (unless `span` is itself a condition).
+    fn issues_in(&self, span: Span) -> Vec<&'static str> {
+        let span_is_condition = self.conditions.iter().any(|c| c.span == span);
+        let mut out: Vec<&'static str> = Vec::new();
+        for m in &self.issues {
+            if !span.contains(m.span) || (!span_is_condition && self.in_condition(m.span)) {
+                continue;
+            }
+            let exclusive = |i: &str| i == "ceasefire" || i == "peace_deal";
+            if out.contains(&m.issue) || (exclusive(m.issue) && out.iter().any(|i| exclusive(i))) {
+                continue;
+            }
+            out.push(m.issue);
+        }
+        out
+    }
+
+    fn object_text(&self, object: Span, condition: Option<Condition>) -> &'a str {
+        let mut end = object.end;
+        if let Some(c) = condition
+            && c.span.start > object.start
+            && c.span.start < end
+        {
+            end = c.span.start;
+        }
+        self.text[object.start..end.max(object.start)]
+            .trim_matches(|c: char| c.is_whitespace() || matches!(c, ',' | '.' | ';' | ':' | '“' | '”' | '"' | '\u{a0}'))
+    }
+
+    fn push(&self, out: &mut Vec<Claim>, seen: &mut Vec<(String, Stance, String)>, c: ClaimParts<'_>) {
+        let key = (c.holder.code.clone(), c.stance, c.issue.to_string());
+        if seen.contains(&key) {
+            return;
+        }
+        seen.push(key);
+        out.push(Claim {
+            article: self.article.id.clone(),
+            party: c.holder.code.clone(),
+            speaker: c.holder.name.clone(),
+            stance: c.stance,
+            issue: c.issue.to_string(),
+            target: c.target.to_string(),
+            object: c.object.to_string(),
+            condition: c.condition.to_string(),
+            mode: c.mode,
+            sentence: c.sentence,
+            start: self.span.start,
+            end: self.span.end,
+            evidence: self.slice(self.span).to_string(),
+            cue: c.cue.to_string(),
+        });
+    }
+}
+
+struct ClaimParts<'c> {
+    holder: &'c Party,
+    stance: Stance,
+    issue: &'c str,
+    target: &'c str,
+    object: &'c str,
+    condition: &'c str,
+    mode: Mode,
+    sentence: usize,
+    cue: &'c str,
+}

@@ -1,0 +1,22 @@
+//! demarche reads news articles about conflicts and negotiations and tells
+//! who demands what from whom, with evidence.
+//!
+//! The pipeline, one module per stage: [`document`] (nom parser: headline,
+//! paragraphs, sentences) → [`lexicon`] and `matcher` (parties, cues,
+//! issues) → [`extract`] (claims) → [`matrix`] (stance matrix) →
+//! [`output`] (CSV writers).
+
+pub mod date;
+pub mod document;
+mod error;
+pub mod extract;
+pub mod input;
+pub mod lexicon;
+mod matcher;
+pub mod matrix;
+pub mod output;
+pub mod pattern;
+
+pub use error::{Error, Result};
+pub use extract::{Article, Claim, Mode, extract};
+pub use lexicon::{Lexicon, Stance};

@@ -1,0 +1,307 @@
+//! Finds the lexicon's words in one sentence: party mentions (with
+//! pronouns), stance cue anchors, issue phrases, condition clauses and
+//! quotations. Everything here is a span in the article text.
+
+use crate::document::Span;
+use crate::lexicon::{AliasKind, Lexicon};
+
+/// What a pronoun can refer to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pronoun {
+    /// he, she, his, her
+    Person,
+    /// they, their
+    Plural,
+    /// it, its
+    Thing,
+    /// we, our, us: the speaker of a quotation
+    Speaker,
+}
+
+/// A party mention as found in the text, before pronouns are resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mention {
+    pub span: Span,
+    pub what: MentionKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MentionKind {
+    /// An alias of the lexicon; `holder` is false for a demonym adjective
+    /// not followed by a role noun ("Russian territory"), which can be a
+    /// target but not a holder.
+    Party {
+        code: String,
+        kind: AliasKind,
+        name: String,
+        holder: bool,
+        plural: bool,
+    },
+    Pronoun(Pronoun),
+}
+
+/// A stance cue anchor found in the text, with the cue rows it may start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CueMatch {
+    pub span: Span,
+    pub cues: Vec<usize>,
+}
+
+/// An issue phrase found in the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssueMatch {
+    pub span: Span,
+    pub issue: &'static str,
+}
+
+pub fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '-' || c == '_'
+}
+
+/// Whether `text[start..end]` is delimited by non-word characters.
+pub fn on_word_boundaries(text: &str, start: usize, end: usize, prefix: bool) -> bool {
+    let before_ok = text[..start].chars().next_back().is_none_or(|c| !is_word_char(c));
+    let after_ok = prefix || text[end..].chars().next().is_none_or(|c| !is_word_char(c));
+    before_ok && after_ok
+}
+
+/// Party mentions in `sentence` (a span of `text`), on `date` (yyyymmdd).
+pub fn mentions(lex: &Lexicon, text: &str, sentence: Span, date: Option<u32>) -> Vec<Mention> {
+    let s = &text[sentence.start..sentence.end];
+    let mut out = Vec::new();
+    for m in lex.party_matcher.find_iter(s) {
+        if !on_word_boundaries(s, m.start(), m.end(), false) {
+            continue;
+        }
+        let Some(alias) = lex
+            .aliases_for(m.pattern().as_usize(), date)
+            .find(|a| !a.veto.iter().any(|v| s.contains(v.as_str())))
+        else {
+            continue;
+        };
+        let mut end = m.end();
+        let (holder, plural) = match alias.kind {
+            AliasKind::Adjective => match role_after(lex, &s[m.end()..]) {
+                Some(len) => {
+                    end = m.end() + len;
+                    let role = &s[m.end()..end];
+                    (true, role.ends_with('s') && !role.ends_with("ss"))
+                }
+                None => (false, false),
+            },
+            AliasKind::People | AliasKind::Org | AliasKind::Group => (true, true),
+            _ => (true, false),
+        };
+        out.push(Mention {
+            span: Span::new(sentence.start + m.start(), sentence.start + end),
+            what: MentionKind::Party {
+                code: alias.code.clone(),
+                kind: alias.kind,
+                name: alias.name.clone(),
+                holder,
+                plural,
+            },
+        });
+    }
+    for (start, word) in words(s) {
+        let pronoun = match word {
+            "he" | "He" | "she" | "She" | "his" | "His" | "her" | "Her" => Pronoun::Person,
+            "they" | "They" | "their" | "Their" => Pronoun::Plural,
+            "it" | "It" | "its" | "Its" => Pronoun::Thing,
+            "we" | "We" | "our" | "Our" | "us" => Pronoun::Speaker,
+            _ => continue,
+        };
+        let span = Span::new(sentence.start + start, sentence.start + start + word.len());
+        if out.iter().any(|m| m.span.contains(span)) {
+            continue;
+        }
+        out.push(Mention {
+            span,
+            what: MentionKind::Pronoun(pronoun),
+        });
+    }
+    out.sort_by_key(|m| m.span.start);
+    out
+}
+
+/// Length of the role noun phrase at the start of `rest` (after spaces).
+fn role_after(lex: &Lexicon, rest: &str) -> Option<usize> {
+    let trimmed = rest.trim_start();
+    let skipped = rest.len() - trimmed.len();
+    if skipped == 0 {
+        return None;
+    }
+    let lower = trimmed.get(..trimmed.len().min(40))?.to_lowercase();
+    lex.roles
+        .iter()
+        .find(|r| lower.starts_with(r.as_str()) && on_word_boundaries(&lower, 0, r.len(), false))
+        .map(|r| skipped + r.len())
+}
+
+/// The words of `s` with their byte offsets.
+pub fn words(s: &str) -> impl Iterator<Item = (usize, &str)> {
+    s.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
+        .filter(|w| !w.is_empty())
+        .map(move |w| (w.as_ptr() as usize - s.as_ptr() as usize, w))
+}
+
+/// Stance cue anchors in the sentence.
+pub fn cues(lex: &Lexicon, text: &str, sentence: Span) -> Vec<CueMatch> {
+    let s = &text[sentence.start..sentence.end];
+    lex.cue_matcher
+        .find_iter(s)
+        .filter(|m| on_word_boundaries(s, m.start(), m.end(), false))
+        .map(|m| CueMatch {
+            span: Span::new(sentence.start + m.start(), sentence.start + m.end()),
+            cues: lex.cue_patterns[m.pattern().as_usize()].clone(),
+        })
+        .collect()
+}
+
+/// Issue phrases in the sentence.
+pub fn issues(lex: &Lexicon, text: &str, sentence: Span) -> Vec<IssueMatch> {
+    let s = &text[sentence.start..sentence.end];
+    lex.issue_matcher
+        .find_iter(s)
+        .filter_map(|m| {
+            let cue = &lex.issue_cues[lex.issue_patterns[m.pattern().as_usize()]];
+            on_word_boundaries(s, m.start(), m.end(), cue.prefix).then(|| IssueMatch {
+                span: Span::new(sentence.start + m.start(), sentence.start + m.end()),
+                issue: cue.issue,
+            })
+        })
+        .collect()
+}
+
+/// Words that open a condition clause, lower case, longest first.
+const CONDITION_MARKERS: &[&str] = &[
+    "only in the event of",
+    "on condition that",
+    "in the event of",
+    "in exchange for",
+    "provided that",
+    "in return for",
+    "as long as",
+    "so long as",
+    "providing",
+    "provided",
+    "only if",
+    "unless",
+    "if",
+];
+
+/// A condition clause: its span and whether it closes with a comma before a
+/// main clause ("if X, Y will ...").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Condition {
+    pub span: Span,
+    /// Whether a comma came right before the marker (", if ...").
+    pub after_comma: bool,
+}
+
+/// Condition clauses of the sentence: from the marker to the next comma or
+/// the end of the sentence.
+pub fn conditions(text: &str, sentence: Span) -> Vec<Condition> {
+    let s = &text[sentence.start..sentence.end];
+    let lower = s.to_ascii_lowercase();
+    let mut out: Vec<Condition> = Vec::new();
+    let mut from = 0;
+    'scan: while from < lower.len() {
+        for marker in CONDITION_MARKERS {
+            if !lower[from..].starts_with(marker) || !on_word_boundaries(&lower, from, from + marker.len(), false) {
+                continue;
+            }
+            let before = lower[..from].trim_end();
+            if before.ends_with("even") || before.ends_with("as") || before.ends_with("what") {
+                break;
+            }
+            let end = from + s[from..].find([',', ';', '—', ':']).unwrap_or(s.len() - from);
+            let end = s[..end].trim_end_matches(['.', '”', '"', ' ']).len().max(from + marker.len());
+            let lead = s[..from].trim_end_matches(['“', '"', ' ', '\u{a0}']);
+            out.push(Condition {
+                span: Span::new(sentence.start + from, sentence.start + end),
+                after_comma: lead.ends_with([',', '—', ';']),
+            });
+            from = end.max(from + 1);
+            continue 'scan;
+        }
+        from += lower[from..].chars().next().map_or(1, char::len_utf8);
+    }
+    out
+}
+
+/// Quotation spans of a paragraph: matched pairs of curly quotes, or of
+/// straight double quotes. An opening quote left unbalanced is ignored.
+pub fn quotations(text: &str, paragraph: Span) -> Vec<Span> {
+    let p = &text[paragraph.start..paragraph.end];
+    let mut out = Vec::new();
+    let mut open: Vec<usize> = Vec::new();
+    let mut straight: Option<usize> = None;
+    for (i, c) in p.char_indices() {
+        match c {
+            '“' => open.push(i),
+            '”' => {
+                if let Some(start) = open.pop() {
+                    out.push(Span::new(paragraph.start + start, paragraph.start + i + c.len_utf8()));
+                }
+            }
+            '"' => match straight.take() {
+                Some(start) => out.push(Span::new(paragraph.start + start, paragraph.start + i + 1)),
+                None => straight = Some(i),
+            },
+            _ => {}
+        }
+    }
+    out.sort();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn conds(s: &str) -> Vec<&str> {
+        conditions(s, Span::new(0, s.len()))
+            .into_iter()
+            .map(|c| &s[c.span.start..c.span.end])
+            .collect()
+    }
+
+    macro_rules! t {
+        ($name:ident, $s:expr, [$($want:expr),*]) => {
+            #[test]
+            fn $name() {
+                let want: Vec<&str> = vec![$($want),*];
+                assert_eq!(conds($s), want);
+            }
+        };
+    }
+
+    t!(leading_if, "He said that if Kyiv refuses, Moscow will act.", ["if Kyiv refuses"]);
+    t!(trailing_if, "It threatens to strike if any troops are deployed.", ["if any troops are deployed"]);
+    t!(unless, "Talks will fail unless sanctions are lifted.", ["unless sanctions are lifted"]);
+    t!(provided_that, "We agree, provided that guarantees are given; then we sign.", ["provided that guarantees are given"]);
+    t!(in_exchange, "Hamas would free hostages in exchange for prisoners.", ["in exchange for prisoners"]);
+    t!(even_if_is_not, "They will fight even if talks resume.", []);
+    t!(as_if_is_not, "It looked as if talks had stalled.", []);
+    t!(no_condition, "The Kremlin demands that Ukraine withdraw.", []);
+    t!(word_inside_word, "The gift is modest.", []);
+
+    #[test]
+    fn quotations_pair_up() {
+        let p = "“Additionally, the Kremlin threatens to consider NATO nations a “legitimate target” if so.";
+        let q = quotations(p, Span::new(0, p.len()));
+        assert_eq!(q.len(), 1);
+        assert_eq!(&p[q[0].start..q[0].end], "“legitimate target”");
+        let p = "He said \"no deal\" and \"never\".";
+        assert_eq!(quotations(p, Span::new(0, p.len())).len(), 2);
+    }
+
+    #[test]
+    fn boundaries() {
+        assert!(on_word_boundaries("the US said", 4, 6, false));
+        assert!(!on_word_boundaries("the USA said", 4, 6, false));
+        assert!(on_word_boundaries("annexation", 0, 5, true));
+        assert!(!on_word_boundaries("pro-Russian", 4, 11, false));
+    }
+}

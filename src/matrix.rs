@@ -1,0 +1,57 @@
+//! The stance matrix: for each issue and party, the stances the party holds
+//! on it, over all input articles.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::extract::Claim;
+use crate::lexicon::{ISSUES, Stance};
+
+/// Stances per (issue, party), and claim counts per (article, issue, party,
+/// stance).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Matrix {
+    /// Parties with at least one claim, sorted.
+    pub parties: BTreeSet<String>,
+    /// (issue, party) → stances held.
+    pub cells: BTreeMap<(String, String), BTreeSet<Stance>>,
+    /// (article, issue, party, stance) → number of claims.
+    pub counts: BTreeMap<(String, String, String, Stance), usize>,
+}
+
+impl Matrix {
+    /// Builds the matrix of `claims`; claims of party `NONE` are left out.
+    pub fn new(claims: &[Claim]) -> Matrix {
+        let mut m = Matrix::default();
+        for c in claims.iter().filter(|c| !c.party.is_empty() && c.party != "NONE") {
+            m.parties.insert(c.party.clone());
+            m.cells
+                .entry((c.issue.clone(), c.party.clone()))
+                .or_default()
+                .insert(c.stance);
+            *m.counts
+                .entry((c.article.clone(), c.issue.clone(), c.party.clone(), c.stance))
+                .or_default() += 1;
+        }
+        m
+    }
+
+    /// Issues with at least one claim, in SPEC order (unknown ids last).
+    pub fn issues(&self) -> Vec<String> {
+        let present: BTreeSet<&String> = self.cells.keys().map(|(issue, _)| issue).collect();
+        let mut out: Vec<String> = ISSUES
+            .iter()
+            .filter(|i| present.iter().any(|p| p == i))
+            .map(|i| i.to_string())
+            .collect();
+        out.extend(present.into_iter().filter(|p| !ISSUES.contains(&p.as_str())).cloned());
+        out
+    }
+
+    /// The cell text: stances in the fixed order of SPEC §3, "; "-joined.
+    pub fn cell(&self, issue: &str, party: &str) -> String {
+        self.cells
+            .get(&(issue.to_string(), party.to_string()))
+            .map(|set| set.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("; "))
+            .unwrap_or_default()
+    }
+}
