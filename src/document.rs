@@ -375,6 +375,18 @@ mod tests {
     t!(whitespace_only, " \n\u{a0}\r\n ", []);
 
     #[test]
+    fn normalized_maps_back() {
+        let text = "A\u{a0}\u{a0}demand\tthat  Kyiv.";
+        let n = Normalized::new(text);
+        assert_eq!(n.text, "A demand that Kyiv.");
+        let at = n.text.find("Kyiv.").unwrap();
+        let orig = n.original(Span::new(at, at + 5));
+        assert_eq!(&text[orig.start..orig.end], "Kyiv.");
+        let whole = n.original(Span::new(0, n.text.len()));
+        assert_eq!((whole.start, whole.end), (0, text.len()));
+    }
+
+    #[test]
     fn spans_slice_the_input() {
         let text = "Headline here\r\n\r\n“Quote.” Then Mr. X said 3.5. Done!\r\nNext line?";
         let doc = parse(text);
@@ -385,5 +397,50 @@ mod tests {
             last = s.span.end;
         }
         assert_eq!(doc.headline, Some(Span::new(0, 13)));
+    }
+}
+
+/// Text with horizontal whitespace normalised (tabs, non-breaking and other
+/// Unicode spaces become one ASCII space, runs collapse), so that lexicon
+/// phrases match whatever spaces the page used, with a map back to the
+/// original bytes.
+#[derive(Debug, Clone)]
+pub struct Normalized {
+    pub text: String,
+    /// For each byte of `text`, the offset of the original byte it came from.
+    map: Vec<u32>,
+}
+
+impl Normalized {
+    pub fn new(original: &str) -> Normalized {
+        let mut text = String::with_capacity(original.len());
+        let mut map = Vec::with_capacity(original.len() + 1);
+        let mut in_space = false;
+        for (i, c) in original.char_indices() {
+            let horizontal_space = c != '\n' && c != '\r' && (c.is_whitespace() || c == '\u{feff}');
+            if horizontal_space {
+                if !in_space {
+                    text.push(' ');
+                    map.push(i as u32);
+                }
+                in_space = true;
+                continue;
+            }
+            in_space = false;
+            let start = text.len();
+            text.push(c);
+            map.extend((0..c.len_utf8()).map(|k| (i + k) as u32));
+            debug_assert_eq!(text.len() - start, c.len_utf8());
+        }
+        Normalized { text, map }
+    }
+
+    /// The original byte range of a normalised span.
+    pub fn original(&self, span: Span) -> Span {
+        if span.is_empty() {
+            let at = self.map.get(span.start).map_or(0, |&o| o as usize);
+            return Span::new(at, at);
+        }
+        Span::new(self.map[span.start] as usize, self.map[span.end - 1] as usize + 1)
     }
 }

@@ -26,7 +26,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::document::{self, Span};
+use crate::document::{self, Normalized, Span};
 use crate::lexicon::{AliasKind, CueKind, Lexicon, Stance};
 use crate::matcher::{self, Condition, CueMatch, IssueMatch, MentionKind, Pronoun};
 use crate::pattern::{Pattern, Slot};
@@ -76,6 +76,8 @@ struct Party {
     code: String,
     name: String,
     holder: bool,
+    /// Resolved from a pronoun.
+    pronoun: bool,
 }
 
 /// What the article has said so far, for pronouns and quotations.
@@ -110,7 +112,8 @@ fn referent(kind: AliasKind, plural: bool) -> Pronoun {
 
 /// Extracts the claims of one article.
 pub fn extract(lex: &Lexicon, article: &Article) -> Vec<Claim> {
-    let text = article.text.as_str();
+    let norm = Normalized::new(&article.text);
+    let text = norm.text.as_str();
     let doc = document::parse(text);
     let mut discourse = Discourse::default();
     let mut claims = Vec::new();
@@ -121,7 +124,7 @@ pub fn extract(lex: &Lexicon, article: &Article) -> Vec<Claim> {
             current_paragraph = sentence.paragraph;
             paragraph_quotes = matcher::quotations(text, doc.paragraphs[sentence.paragraph]);
         }
-        let ctx = SentenceContext::new(lex, article, sentence.span, &paragraph_quotes, &mut discourse);
+        let ctx = SentenceContext::new(lex, article, &norm, sentence.span, &paragraph_quotes, &mut discourse);
         ctx.claims(lex, sentence.index, &mut claims);
         // Remember the sentence's speaker for the quotations that follow.
         if let Some(sp) = ctx.speaker.clone() {
@@ -132,7 +135,9 @@ pub fn extract(lex: &Lexicon, article: &Article) -> Vec<Claim> {
 }
 
 struct SentenceContext<'a> {
+    /// The normalised article text all spans refer to.
     text: &'a str,
+    norm: &'a Normalized,
     article: &'a Article,
     span: Span,
     parties: Vec<Party>,
@@ -152,11 +157,12 @@ impl<'a> SentenceContext<'a> {
     fn new(
         lex: &Lexicon,
         article: &'a Article,
+        norm: &'a Normalized,
         span: Span,
         paragraph_quotes: &[Span],
         discourse: &mut Discourse,
     ) -> SentenceContext<'a> {
-        let text = article.text.as_str();
+        let text = norm.text.as_str();
         let quotes: Vec<Span> = paragraph_quotes
             .iter()
             .filter(|q| q.start < span.end && span.start < q.end)
@@ -182,6 +188,7 @@ impl<'a> SentenceContext<'a> {
                         code,
                         name,
                         holder,
+                        pronoun: false,
                     });
                 }
                 MentionKind::Pronoun(p) => {
@@ -194,6 +201,7 @@ impl<'a> SentenceContext<'a> {
                             code,
                             name,
                             holder: true,
+                            pronoun: true,
                         });
                     }
                 }
@@ -205,6 +213,7 @@ impl<'a> SentenceContext<'a> {
             .partition(|c| c.cues.iter().all(|&i| lex.cues[i].kind == CueKind::Report));
         let mut ctx = SentenceContext {
             text,
+            norm,
             article,
             span,
             parties,
@@ -392,8 +401,13 @@ impl<'a> SentenceContext<'a> {
             let CueKind::Stance(mut stance) = cue.kind else {
                 continue;
             };
+            // A cue inside another cue's object is that cue's content
+            // ("persuade Russia to accept", "accomplish its demands")
+            // unless it opens a clause with a subject of its own ("warned
+            // that Moscow will seek").
+            let outer = objects.iter().find(|o| o.contains(m.span)).copied();
             let preceded_by_to = self.text[self.span.start..m.span.start].trim_end().ends_with(" to");
-            if preceded_by_to && objects.iter().any(|o| o.contains(m.span)) {
+            if outer.is_some() && preceded_by_to {
                 continue;
             }
 
@@ -421,6 +435,11 @@ impl<'a> SentenceContext<'a> {
             };
             let holders: Vec<Party> = holders.into_iter().filter(|h| h.code != "NONE").collect();
             if holders.is_empty() {
+                continue;
+            }
+            if let Some(o) = outer
+                && !holders.iter().all(|h| !h.pronoun && o.contains(h.span))
+            {
                 continue;
             }
             previous_holders = holders.clone();
@@ -547,6 +566,7 @@ impl<'a> SentenceContext<'a> {
                 code,
                 name,
                 holder: true,
+                pronoun: false,
             })
     }
 
@@ -626,16 +646,18 @@ impl<'a> SentenceContext<'a> {
         out
     }
 
+    /// The object's words without its condition clause: the part before
+    /// the condition, or after it when only a few words lead it in ("on
+    /// Wednesday that if ..., Moscow will ...").
     fn object_text(&self, object: Span, condition: Option<Condition>) -> &'a str {
-        let mut end = object.end;
-        if let Some(c) = condition
-            && c.span.start > object.start
-            && c.span.start < end
-        {
-            end = c.span.start;
-        }
-        self.text[object.start..end.max(object.start)]
-            .trim_matches(|c: char| c.is_whitespace() || matches!(c, ',' | '.' | ';' | ':' | '“' | '”' | '"' | '\u{a0}'))
+        let trim = |s: &'a str| s.trim_matches(|c: char| c.is_whitespace() || matches!(c, ',' | '.' | ';' | ':' | '“' | '”' | '"'));
+        let whole = trim(self.slice(object));
+        let Some(c) = condition.filter(|c| object.contains(c.span)) else {
+            return whole;
+        };
+        let before = trim(&self.text[object.start..c.span.start]);
+        let after = trim(&self.text[c.span.end..object.end]);
+        if before.split_whitespace().count() <= 3 && !after.is_empty() { after } else { before }
     }
 
     fn push(&self, out: &mut Vec<Claim>, seen: &mut Vec<(String, Stance, String)>, c: ClaimParts<'_>) {
@@ -644,6 +666,7 @@ impl<'a> SentenceContext<'a> {
             return;
         }
         seen.push(key);
+        let original = self.norm.original(self.span);
         out.push(Claim {
             article: self.article.id.clone(),
             party: c.holder.code.clone(),
@@ -655,9 +678,9 @@ impl<'a> SentenceContext<'a> {
             condition: c.condition.to_string(),
             mode: c.mode,
             sentence: c.sentence,
-            start: self.span.start,
-            end: self.span.end,
-            evidence: self.slice(self.span).to_string(),
+            start: original.start,
+            end: original.end,
+            evidence: self.article.text[original.start..original.end].to_string(),
             cue: c.cue.to_string(),
         });
     }
