@@ -629,21 +629,31 @@ impl<'a> SentenceContext<'a> {
     }
 
     /// Distinct issues of the phrases in `span` outside condition clauses
-    /// (unless `span` is itself a condition).
+    /// (unless `span` is itself a condition). A ceasefire and a peace deal
+    /// named together are one mention, coded by the first; a vehicle word
+    /// ("plan", "proposal") yields way to any other issue but a ceasefire.
     fn issues_in(&self, span: Span) -> Vec<&'static str> {
         let span_is_condition = self.conditions.iter().any(|c| c.span == span);
-        let mut out: Vec<&'static str> = Vec::new();
+        let exclusive = |i: &str| i == "ceasefire" || i == "peace_deal";
+        let mut out: Vec<(&'static str, bool)> = Vec::new();
         for m in &self.issues {
             if !span.contains(m.span) || (!span_is_condition && self.in_condition(m.span)) {
                 continue;
             }
-            let exclusive = |i: &str| i == "ceasefire" || i == "peace_deal";
-            if out.contains(&m.issue) || (exclusive(m.issue) && out.iter().any(|i| exclusive(i))) {
+            if let Some(seen) = out.iter_mut().find(|(i, _)| *i == m.issue) {
+                seen.1 &= m.vehicle;
                 continue;
             }
-            out.push(m.issue);
+            if exclusive(m.issue) && out.iter().any(|(i, _)| exclusive(i)) {
+                continue;
+            }
+            out.push((m.issue, m.vehicle));
         }
-        out
+        let specific = out.iter().any(|(i, vehicle)| !vehicle && !exclusive(i));
+        out.into_iter()
+            .filter(|(_, vehicle)| !(specific && *vehicle))
+            .map(|(i, _)| i)
+            .collect()
     }
 
     /// The object's words without its condition clause: the part before

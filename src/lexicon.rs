@@ -166,6 +166,10 @@ pub struct IssueCue {
     pub phrase: String,
     /// `annex*`: the last word may go on ("annexed", "annexation").
     pub prefix: bool,
+    /// A generic vehicle word ("plan", "proposal"): it names the issue only
+    /// when nothing more specific is said ("a proposal for a buffer zone" is
+    /// about territory).
+    pub vehicle: bool,
 }
 
 /// The texts of the lexicon files, each with the name errors should use.
@@ -225,6 +229,7 @@ struct CueRow {
 struct IssueRow {
     issue: String,
     phrase: String,
+    vehicle: String,
 }
 
 #[derive(Deserialize)]
@@ -520,7 +525,17 @@ fn load_issues(src: (&str, &str)) -> Result<Vec<IssueCue>> {
         if phrase.trim().is_empty() {
             return Err(err("empty phrase".into()));
         }
-        out.push(IssueCue { issue, phrase, prefix });
+        let vehicle = match row.vehicle.as_str() {
+            "" | "no" => false,
+            "yes" => true,
+            other => return Err(err(format!("vehicle must be yes or empty, not {other:?}"))),
+        };
+        out.push(IssueCue {
+            issue,
+            phrase,
+            prefix,
+            vehicle,
+        });
     }
     Ok(out)
 }
@@ -530,7 +545,7 @@ mod tests {
     use super::*;
 
     const PARTIES: &str = "code,alias,kind,name,from,to,veto\nRUS,Russia,state,,,,\nRUS,the Kremlin,capital,,,,\n";
-    const ISSUES_CSV: &str = "issue,phrase\nalliance,NATO membership\nterritory,annex*\n";
+    const ISSUES_CSV: &str = "issue,phrase,vehicle\nalliance,NATO membership,\nterritory,annex*,\n";
     const CUES: &str = "stance,pattern,negated,note\ndemand,HOLDER demands that? OBJECT,,\nreport,HOLDER said that?,,\n";
     const ROLES: &str = "role\nofficials\n";
 
@@ -569,7 +584,7 @@ mod tests {
 
     #[test]
     fn unknown_issue() {
-        let issues = "issue,phrase\nterritroy,land\n";
+        let issues = "issue,phrase,vehicle\nterritroy,land,\n";
         assert_eq!(error_of(PARTIES, issues, CUES), "issues.csv:2: unknown issue \"territroy\"");
     }
 

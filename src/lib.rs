@@ -9,6 +9,7 @@
 pub mod date;
 pub mod document;
 mod error;
+pub mod eval;
 pub mod extract;
 pub mod input;
 pub mod lexicon;

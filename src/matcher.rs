@@ -52,6 +52,7 @@ pub struct CueMatch {
 pub struct IssueMatch {
     pub span: Span,
     pub issue: &'static str,
+    pub vehicle: bool,
 }
 
 pub fn is_word_char(c: char) -> bool {
@@ -168,6 +169,7 @@ pub fn issues(lex: &Lexicon, text: &str, sentence: Span) -> Vec<IssueMatch> {
             on_word_boundaries(s, m.start(), m.end(), cue.prefix).then(|| IssueMatch {
                 span: Span::new(sentence.start + m.start(), sentence.start + m.end()),
                 issue: cue.issue,
+                vehicle: cue.vehicle,
             })
         })
         .collect()
