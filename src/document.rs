@@ -183,11 +183,10 @@ fn sentence_end(input: &str) -> usize {
 
 /// Words after which a period does not end a sentence.
 const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "sgt", "adm", "gov",
-    "sen", "rep", "rev", "st", "sr", "jr", "no", "nos", "vol", "art", "fig", "jan", "feb", "mar",
-    "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mon", "tue", "wed", "thu",
-    "fri", "sat", "sun", "vs", "etc", "approx", "est", "dept", "corp", "inc", "ltd", "co", "mt",
-    "ft", "pres", "amb", "hon", "op", "cf", "al",
+    "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "sgt", "adm", "gov", "sen", "rep", "rev", "st",
+    "sr", "jr", "no", "nos", "vol", "art", "fig", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
+    "oct", "nov", "dec", "mon", "tue", "wed", "thu", "fri", "sat", "sun", "vs", "etc", "approx", "est", "dept", "corp",
+    "inc", "ltd", "co", "mt", "ft", "pres", "amb", "hon", "op", "cf", "al",
 ];
 
 /// Whether the period at the end of `before` belongs to an abbreviation, not
@@ -219,8 +218,8 @@ fn is_abbreviation(before: &str, next: &str) -> bool {
 
 fn starts_with_opener(next: &str) -> bool {
     const OPENER_WORDS: &[&str] = &[
-        "The ", "He ", "She ", "It ", "They ", "We ", "But ", "In ", "On ", "This ", "That ", "A ",
-        "An ", "Its ", "His ", "Her ",
+        "The ", "He ", "She ", "It ", "They ", "We ", "But ", "In ", "On ", "This ", "That ", "A ", "An ", "Its ",
+        "His ", "Her ",
     ];
     OPENER_WORDS.iter().any(|w| next.starts_with(w))
 }
@@ -314,63 +313,66 @@ mod tests {
         };
     }
 
-    t!(headline_then_body, "Talks stall in Geneva\n\nThe envoy left. Nobody spoke.", [
-        "Talks stall in Geneva",
-        "The envoy left.",
-        "Nobody spoke."
-    ]);
-    t!(us_abbreviation, "Headline\nThe U.S. envoy met Mr. Smith on Feb. 3. He left.", [
-        "Headline",
-        "The U.S. envoy met Mr. Smith on Feb. 3.",
-        "He left."
-    ]);
-    t!(initials, "Headline\nVice President J. D. Vance spoke. Talks went on.", [
-        "Headline",
-        "Vice President J. D. Vance spoke.",
-        "Talks went on."
-    ]);
-    t!(numbers, "Headline\nIt rose 3.5 percent to 1,000 troops. No. 10 said so.", [
-        "Headline",
-        "It rose 3.5 percent to 1,000 troops.",
-        "No. 10 said so."
-    ]);
-    t!(curly_quote_end, "Headline\n“We will not sign.” He left the room.", [
-        "Headline",
-        "“We will not sign.”",
-        "He left the room."
-    ]);
-    t!(straight_quote_end, "Headline\nHe said \"no deal.\" Then he left.", [
-        "Headline",
-        "He said \"no deal.\"",
-        "Then he left."
-    ]);
-    t!(unbalanced_quote, "Headline\n“Additionally, the Kremlin demands more. Kyiv refused.", [
-        "Headline",
-        "“Additionally, the Kremlin demands more.",
-        "Kyiv refused."
-    ]);
-    t!(lowercase_continues, "Headline\nHe dismissed the claims. as “lies.”", [
-        "Headline",
-        "He dismissed the claims. as “lies.”"
-    ]);
-    t!(crlf_and_nbsp, "Headline\r\n\r\nOne\u{a0}sentence here.\u{a0} Another one.\r\n", [
-        "Headline",
-        "One\u{a0}sentence here.",
-        "Another one."
-    ]);
-    t!(comment_form_cut, "Headline\nBody text.\n\nLeave a Reply\n\nYour email address will not be published.\n\nNewseum Global", [
-        "Headline",
-        "Body text."
-    ]);
-    t!(furniture_cut, "Headline\nBody text.\nShare this:\nThis site uses Akismet to reduce spam.\nMore body.", [
-        "Headline",
-        "Body text.",
-        "More body."
-    ]);
-    t!(trailing_site_name_cut, "Headline\nBody text.\nRelated: other story\nNews Daily", [
-        "Headline",
-        "Body text."
-    ]);
+    t!(
+        headline_then_body,
+        "Talks stall in Geneva\n\nThe envoy left. Nobody spoke.",
+        ["Talks stall in Geneva", "The envoy left.", "Nobody spoke."]
+    );
+    t!(
+        us_abbreviation,
+        "Headline\nThe U.S. envoy met Mr. Smith on Feb. 3. He left.",
+        ["Headline", "The U.S. envoy met Mr. Smith on Feb. 3.", "He left."]
+    );
+    t!(
+        initials,
+        "Headline\nVice President J. D. Vance spoke. Talks went on.",
+        ["Headline", "Vice President J. D. Vance spoke.", "Talks went on."]
+    );
+    t!(
+        numbers,
+        "Headline\nIt rose 3.5 percent to 1,000 troops. No. 10 said so.",
+        ["Headline", "It rose 3.5 percent to 1,000 troops.", "No. 10 said so."]
+    );
+    t!(
+        curly_quote_end,
+        "Headline\n“We will not sign.” He left the room.",
+        ["Headline", "“We will not sign.”", "He left the room."]
+    );
+    t!(
+        straight_quote_end,
+        "Headline\nHe said \"no deal.\" Then he left.",
+        ["Headline", "He said \"no deal.\"", "Then he left."]
+    );
+    t!(
+        unbalanced_quote,
+        "Headline\n“Additionally, the Kremlin demands more. Kyiv refused.",
+        ["Headline", "“Additionally, the Kremlin demands more.", "Kyiv refused."]
+    );
+    t!(
+        lowercase_continues,
+        "Headline\nHe dismissed the claims. as “lies.”",
+        ["Headline", "He dismissed the claims. as “lies.”"]
+    );
+    t!(
+        crlf_and_nbsp,
+        "Headline\r\n\r\nOne\u{a0}sentence here.\u{a0} Another one.\r\n",
+        ["Headline", "One\u{a0}sentence here.", "Another one."]
+    );
+    t!(
+        comment_form_cut,
+        "Headline\nBody text.\n\nLeave a Reply\n\nYour email address will not be published.\n\nNewseum Global",
+        ["Headline", "Body text."]
+    );
+    t!(
+        furniture_cut,
+        "Headline\nBody text.\nShare this:\nThis site uses Akismet to reduce spam.\nMore body.",
+        ["Headline", "Body text.", "More body."]
+    );
+    t!(
+        trailing_site_name_cut,
+        "Headline\nBody text.\nRelated: other story\nNews Daily",
+        ["Headline", "Body text."]
+    );
     t!(empty, "", []);
     t!(whitespace_only, " \n\u{a0}\r\n ", []);
 

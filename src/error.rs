@@ -9,11 +9,7 @@ use std::path::PathBuf;
 #[non_exhaustive]
 pub enum Error {
     /// A lexicon data file is malformed: `file:line: message`.
-    Data {
-        file: String,
-        line: u64,
-        message: String,
-    },
+    Data { file: String, line: u64, message: String },
     /// An input or output file could not be read or written.
     Io { path: PathBuf, source: io::Error },
     /// An input file is not usable as an article or claims table.

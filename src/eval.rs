@@ -34,7 +34,11 @@ pub struct Keys {
 impl Keys {
     fn add(&mut self, o: &Options, article: &str, party: &str, issue: &str, stance: &str, target: &str) {
         let party = party.trim().to_uppercase();
-        let issue = if o.ignore_issue { "*".to_string() } else { issue.trim().to_lowercase() };
+        let issue = if o.ignore_issue {
+            "*".to_string()
+        } else {
+            issue.trim().to_lowercase()
+        };
         let stance = stance.trim().to_lowercase();
         if party.is_empty() || party == "NONE" || issue == "other" {
             return;
@@ -75,7 +79,10 @@ impl Keys {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
         let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
         let mut reader = csv::Reader::from_reader(text.as_bytes());
-        let headers = reader.headers().map_err(|e| Error::data(&file, 1, e.to_string()))?.clone();
+        let headers = reader
+            .headers()
+            .map_err(|e| Error::data(&file, 1, e.to_string()))?
+            .clone();
         let mut k = Keys::default();
         for record in reader.records() {
             let record = record.map_err(|e| Error::data(&file, e.position().map_or(0, |p| p.line()), e.to_string()))?;
@@ -158,7 +165,12 @@ pub fn score(gold: &Keys, pred: &Keys, articles: Option<&BTreeSet<String>>) -> S
             let f = if ga.is_empty() && pa.is_empty() {
                 1.0
             } else {
-                prf(ga.intersection(&pa).count(), pa.difference(&ga).count(), ga.difference(&pa).count()).f1
+                prf(
+                    ga.intersection(&pa).count(),
+                    pa.difference(&ga).count(),
+                    ga.difference(&pa).count(),
+                )
+                .f1
             };
             (a.clone(), f)
         })
@@ -189,7 +201,11 @@ pub fn score(gold: &Keys, pred: &Keys, articles: Option<&BTreeSet<String>>) -> S
 
 impl Score {
     pub fn target_accuracy(&self) -> f64 {
-        if self.targets.1 == 0 { 0.0 } else { self.targets.0 as f64 / self.targets.1 as f64 }
+        if self.targets.1 == 0 {
+            0.0
+        } else {
+            self.targets.0 as f64 / self.targets.1 as f64
+        }
     }
 
     /// Writes the report in the reference scorer's format.
@@ -282,6 +298,9 @@ mod tests {
         k.add(&o, "a", "RUS", "alliance", "demand", "");
         k.add(&o, "a", "RUS", "alliance", "offer", "");
         assert_eq!(k.keys.len(), 1);
-        assert!(k.keys.contains(&("a".into(), "RUS".into(), "*".into(), "demand".into())));
+        assert!(
+            k.keys
+                .contains(&("a".into(), "RUS".into(), "*".into(), "demand".into()))
+        );
     }
 }

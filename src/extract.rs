@@ -181,7 +181,9 @@ impl<'a> SentenceContext<'a> {
                     plural,
                 } => {
                     if holder {
-                        discourse.recent.push((code.clone(), name.clone(), referent(kind, plural)));
+                        discourse
+                            .recent
+                            .push((code.clone(), name.clone(), referent(kind, plural)));
                     }
                     parties.push(Party {
                         span: m.span,
@@ -207,7 +209,15 @@ impl<'a> SentenceContext<'a> {
                 }
             }
         }
-        let all_cues = matcher::cues(lex, text, span);
+        // A cue word inside a party's name is not a cue ("United States").
+        let all_cues: Vec<CueMatch> = matcher::cues(lex, text, span)
+            .into_iter()
+            .filter(|c| {
+                !parties
+                    .iter()
+                    .any(|p| !p.pronoun && p.span.start < c.span.end && c.span.start < p.span.end)
+            })
+            .collect();
         let (reports, cues): (Vec<CueMatch>, Vec<CueMatch>) = all_cues
             .into_iter()
             .partition(|c| c.cues.iter().all(|&i| lex.cues[i].kind == CueKind::Report));
@@ -327,10 +337,17 @@ impl<'a> SentenceContext<'a> {
     /// Whether the cue at `anchor` is a verb coordinated with what precedes
     /// it ("... and threatens to").
     fn coordinated(&self, anchor: Span) -> bool {
-        let before = self.text[self.span.start..anchor.start].trim_end();
-        let last: Vec<&str> = before.rsplit(' ').take(2).collect();
-        matches!(last.first(), Some(&"and") | Some(&"but"))
-            || (matches!(last.get(1), Some(&"and") | Some(&"but")) && last[0].ends_with("ly"))
+        let before = &self.text[self.span.start..anchor.start];
+        // "and threatens", "and also threatens", "and to try to".
+        matcher::words(before)
+            .map(|(_, w)| w)
+            .collect::<Vec<_>>()
+            .iter()
+            .rev()
+            .take(3)
+            .skip_while(|w| **w == "to" || w.ends_with("ly") || **w == "also")
+            .take(1)
+            .any(|w| *w == "and" || *w == "but")
     }
 
     fn negated(&self, anchor: Span, holder_end: usize) -> bool {
@@ -458,7 +475,11 @@ impl<'a> SentenceContext<'a> {
                 Span::new(cue_end, cue_end)
             };
             let object = if let (Some(g), Some((Slot::Object, _))) = (gap, &pattern.gap) {
-                if pattern.after.is_none() { g } else { Span::new(g.start, object.end) }
+                if pattern.after.is_none() {
+                    g
+                } else {
+                    Span::new(g.start, object.end)
+                }
             } else {
                 object
             };
@@ -510,7 +531,11 @@ impl<'a> SentenceContext<'a> {
             if issues.is_empty() {
                 issues.push("other");
             }
-            let mode = if self.in_quote(m.span) { Mode::Quote } else { Mode::Reported };
+            let mode = if self.in_quote(m.span) {
+                Mode::Quote
+            } else {
+                Mode::Reported
+            };
             let object_text = self.object_text(object, condition);
             let condition_text = condition.map_or("", |c| self.slice(c.span));
             for holder in &holders {
@@ -660,14 +685,25 @@ impl<'a> SentenceContext<'a> {
     /// the condition, or after it when only a few words lead it in ("on
     /// Wednesday that if ..., Moscow will ...").
     fn object_text(&self, object: Span, condition: Option<Condition>) -> &'a str {
-        let trim = |s: &'a str| s.trim_matches(|c: char| c.is_whitespace() || matches!(c, ',' | '.' | ';' | ':' | '“' | '”' | '"'));
+        let trim = |s: &'a str| {
+            let punct = |c: char| c.is_whitespace() || matches!(c, ',' | '.' | ';' | ':' | '“' | '”' | '"');
+            let s = s.trim_matches(punct);
+            s.strip_suffix(" and")
+                .or_else(|| s.strip_suffix(" but"))
+                .unwrap_or(s)
+                .trim_matches(punct)
+        };
         let whole = trim(self.slice(object));
         let Some(c) = condition.filter(|c| object.contains(c.span)) else {
             return whole;
         };
         let before = trim(&self.text[object.start..c.span.start]);
         let after = trim(&self.text[c.span.end..object.end]);
-        if before.split_whitespace().count() <= 3 && !after.is_empty() { after } else { before }
+        if before.split_whitespace().count() <= 3 && !after.is_empty() {
+            after
+        } else {
+            before
+        }
     }
 
     fn push(&self, out: &mut Vec<Claim>, seen: &mut Vec<(String, Stance, String)>, c: ClaimParts<'_>) {

@@ -345,9 +345,13 @@ impl Lexicon {
             None => a.to.is_none(),
         };
         let any_current = rows.iter().map(|&i| &self.aliases[i]).any(|a| current(&a));
-        rows.iter()
-            .map(|&i| &self.aliases[i])
-            .filter(move |a| if any_current { current(a) } else { a.to.is_none() || date.is_none() })
+        rows.iter().map(|&i| &self.aliases[i]).filter(move |a| {
+            if any_current {
+                current(a)
+            } else {
+                a.to.is_none() || date.is_none()
+            }
+        })
     }
 
     /// Every phrase the lexicon looks for (aliases, cue anchors, issue
@@ -444,8 +448,16 @@ fn load_parties(src: (&str, &str)) -> Result<Vec<Alias>> {
     let mut out = Vec::new();
     for (line, row) in read_rows::<PartyRow>(src)? {
         let err = |m: String| Error::data(file, line, m);
-        if row.code.is_empty() || !row.code.chars().all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit()) {
-            return Err(err(format!("bad party code {:?}: upper-case letters, digits and _", row.code)));
+        if row.code.is_empty()
+            || !row
+                .code
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit())
+        {
+            return Err(err(format!(
+                "bad party code {:?}: upper-case letters, digits and _",
+                row.code
+            )));
         }
         if row.alias.is_empty() {
             return Err(err("empty alias".into()));
@@ -490,8 +502,12 @@ fn load_cues(src: (&str, &str)) -> Result<Vec<Cue>> {
             "report" => CueKind::Report,
             s => CueKind::Stance(s.parse().map_err(err)?),
         };
-        let pattern = pattern::parse(&row.pattern)
-            .map_err(|e| err(format!("column {} of pattern {:?}: {}", e.column, row.pattern, e.message)))?;
+        let pattern = pattern::parse(&row.pattern).map_err(|e| {
+            err(format!(
+                "column {} of pattern {:?}: {}",
+                e.column, row.pattern, e.message
+            ))
+        })?;
         let negated = match row.negated.as_str() {
             "" | "none" => None,
             s => Some(s.parse().map_err(err)?),
@@ -546,7 +562,8 @@ mod tests {
 
     const PARTIES: &str = "code,alias,kind,name,from,to,veto\nRUS,Russia,state,,,,\nRUS,the Kremlin,capital,,,,\n";
     const ISSUES_CSV: &str = "issue,phrase,vehicle\nalliance,NATO membership,\nterritory,annex*,\n";
-    const CUES: &str = "stance,pattern,negated,note\ndemand,HOLDER demands that? OBJECT,,\nreport,HOLDER said that?,,\n";
+    const CUES: &str =
+        "stance,pattern,negated,note\ndemand,HOLDER demands that? OBJECT,,\nreport,HOLDER said that?,,\n";
     const ROLES: &str = "role\nofficials\n";
 
     fn load(parties: &str, issues: &str, cues: &str) -> Result<Lexicon> {
@@ -579,13 +596,19 @@ mod tests {
     #[test]
     fn unknown_stance_names_file_and_line() {
         let cues = "stance,pattern,negated,note\ndemand,HOLDER demands OBJECT,,\ndemnad,HOLDER wants OBJECT,,\n";
-        assert_eq!(error_of(PARTIES, ISSUES_CSV, cues), "cues.csv:3: unknown stance \"demnad\"");
+        assert_eq!(
+            error_of(PARTIES, ISSUES_CSV, cues),
+            "cues.csv:3: unknown stance \"demnad\""
+        );
     }
 
     #[test]
     fn unknown_issue() {
         let issues = "issue,phrase,vehicle\nterritroy,land,\n";
-        assert_eq!(error_of(PARTIES, issues, CUES), "issues.csv:2: unknown issue \"territroy\"");
+        assert_eq!(
+            error_of(PARTIES, issues, CUES),
+            "issues.csv:2: unknown issue \"territroy\""
+        );
     }
 
     #[test]
@@ -598,13 +621,19 @@ mod tests {
     #[test]
     fn missing_column() {
         let parties = "code,alias,kind,name,from,to,veto\nRUS,Russia,state,,,\n";
-        assert_eq!(error_of(parties, ISSUES_CSV, CUES), "parties.csv:2: expected 7 columns, found 6");
+        assert_eq!(
+            error_of(parties, ISSUES_CSV, CUES),
+            "parties.csv:2: expected 7 columns, found 6"
+        );
     }
 
     #[test]
     fn bad_dates() {
         let parties = "code,alias,kind,name,from,to,veto\nUSA,Biden,person,Joe Biden,2025-01-20,2021-01-20,\n";
-        assert_eq!(error_of(parties, ISSUES_CSV, CUES), "parties.csv:2: date range 2025-01-20..2021-01-20 is empty");
+        assert_eq!(
+            error_of(parties, ISSUES_CSV, CUES),
+            "parties.csv:2: date range 2025-01-20..2021-01-20 is empty"
+        );
         let parties = "code,alias,kind,name,from,to,veto\nUSA,Biden,person,Joe Biden,2021-13-01,,\n";
         assert!(error_of(parties, ISSUES_CSV, CUES).starts_with("parties.csv:2: bad date"));
     }

@@ -3,7 +3,7 @@
 //!
 //! The pipeline, one module per stage: [`document`] (nom parser: headline,
 //! paragraphs, sentences) → [`lexicon`] and `matcher` (parties, cues,
-//! issues) → [`extract`] (claims) → [`matrix`] (stance matrix) →
+//! issues) → [`extract`](mod@extract) (claims) → [`matrix`] (stance matrix) →
 //! [`output`] (CSV writers).
 
 pub mod date;

@@ -10,7 +10,11 @@ use clap::{Args, Parser, Subcommand};
 use demarche::{Article, Claim, Error, Lexicon, input, matrix::Matrix, output};
 
 #[derive(Parser)]
-#[command(name = "demarche", version, about = "Who demands what from whom: stances of parties in news articles")]
+#[command(
+    name = "demarche",
+    version,
+    about = "Who demands what from whom: stances of parties in news articles"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -82,7 +86,11 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
     };
     written.map_err(|e| Error::Usage(format!("cannot write CSV: {e}")))?;
     emit(common.output.as_deref(), &buffer)?;
-    Ok(if failures > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if failures > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// Extracts claims from every article; a failing article is reported on
@@ -114,16 +122,19 @@ fn extract_one(lexicon: &Lexicon, article: &Article) -> Vec<Claim> {
 fn emit(path: Option<&Path>, bytes: &[u8]) -> Result<(), Error> {
     let Some(path) = path else {
         let mut out = io::stdout().lock();
-        return out
-            .write_all(bytes)
-            .and_then(|_| out.flush())
-            .map_err(|e| Error::Io {
-                path: "<stdout>".into(),
-                source: e,
-            });
+        return out.write_all(bytes).and_then(|_| out.flush()).map_err(|e| Error::Io {
+            path: "<stdout>".into(),
+            source: e,
+        });
     };
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let io_err = |source| Error::Io {
         path: path.to_path_buf(),

@@ -218,7 +218,10 @@ pub fn conditions(text: &str, sentence: Span) -> Vec<Condition> {
                 break;
             }
             let end = from + s[from..].find([',', ';', '—', ':']).unwrap_or(s.len() - from);
-            let end = s[..end].trim_end_matches(['.', '”', '"', ' ']).len().max(from + marker.len());
+            let end = s[..end]
+                .trim_end_matches(['.', '”', '"', ' '])
+                .len()
+                .max(from + marker.len());
             let lead = s[..from].trim_end_matches(['“', '"', ' ', '\u{a0}']);
             out.push(Condition {
                 span: Span::new(sentence.start + from, sentence.start + end),
@@ -279,11 +282,31 @@ mod tests {
         };
     }
 
-    t!(leading_if, "He said that if Kyiv refuses, Moscow will act.", ["if Kyiv refuses"]);
-    t!(trailing_if, "It threatens to strike if any troops are deployed.", ["if any troops are deployed"]);
-    t!(unless, "Talks will fail unless sanctions are lifted.", ["unless sanctions are lifted"]);
-    t!(provided_that, "We agree, provided that guarantees are given; then we sign.", ["provided that guarantees are given"]);
-    t!(in_exchange, "Hamas would free hostages in exchange for prisoners.", ["in exchange for prisoners"]);
+    t!(
+        leading_if,
+        "He said that if Kyiv refuses, Moscow will act.",
+        ["if Kyiv refuses"]
+    );
+    t!(
+        trailing_if,
+        "It threatens to strike if any troops are deployed.",
+        ["if any troops are deployed"]
+    );
+    t!(
+        unless,
+        "Talks will fail unless sanctions are lifted.",
+        ["unless sanctions are lifted"]
+    );
+    t!(
+        provided_that,
+        "We agree, provided that guarantees are given; then we sign.",
+        ["provided that guarantees are given"]
+    );
+    t!(
+        in_exchange,
+        "Hamas would free hostages in exchange for prisoners.",
+        ["in exchange for prisoners"]
+    );
     t!(even_if_is_not, "They will fight even if talks resume.", []);
     t!(as_if_is_not, "It looked as if talks had stalled.", []);
     t!(no_condition, "The Kremlin demands that Ukraine withdraw.", []);

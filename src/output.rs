@@ -11,8 +11,20 @@ pub fn write_claims<W: io::Write>(w: W, claims: &[Claim]) -> csv::Result<()> {
     let mut out = csv::Writer::from_writer(w);
     if claims.is_empty() {
         out.write_record([
-            "article", "party", "speaker", "stance", "issue", "target", "object", "condition", "mode",
-            "sentence", "start", "end", "evidence", "cue",
+            "article",
+            "party",
+            "speaker",
+            "stance",
+            "issue",
+            "target",
+            "object",
+            "condition",
+            "mode",
+            "sentence",
+            "start",
+            "end",
+            "evidence",
+            "cue",
         ])?;
     }
     for c in claims {

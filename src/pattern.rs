@@ -183,7 +183,10 @@ fn build(list: Vec<Element>) -> Result<Pattern, String> {
 
 /// Every spelling of a run of word groups, optional groups present or not.
 fn expand(groups: &[Element]) -> Result<Vec<String>, String> {
-    if groups.iter().all(|g| matches!(g, Element::Group { optional: true, .. })) {
+    if groups
+        .iter()
+        .all(|g| matches!(g, Element::Group { optional: true, .. }))
+    {
         return Err("every word group is optional: the construction could match nothing".into());
     }
     let mut out: Vec<String> = vec![String::new()];
@@ -197,14 +200,21 @@ fn expand(groups: &[Element]) -> Result<Vec<String>, String> {
                 next.push(prefix.clone());
             }
             for w in words {
-                let joined = if prefix.is_empty() { w.clone() } else { format!("{prefix} {w}") };
+                let joined = if prefix.is_empty() {
+                    w.clone()
+                } else {
+                    format!("{prefix} {w}")
+                };
                 next.push(joined);
             }
         }
         out = next;
     }
     if out.len() > 512 {
-        return Err(format!("{} spellings: split the construction into several rows", out.len()));
+        return Err(format!(
+            "{} spellings: split the construction into several rows",
+            out.len()
+        ));
     }
     Ok(out)
 }

@@ -40,7 +40,10 @@ fn cases() {
                 id: case.name.clone(),
                 // Cases are body text: give them a headline line.
                 text: format!("Headline\n\n{}", case.text),
-                date: case.date.as_deref().map(|d| demarche::date::parse_iso(d).expect("case date")),
+                date: case
+                    .date
+                    .as_deref()
+                    .map(|d| demarche::date::parse_iso(d).expect("case date")),
             };
             let got: BTreeSet<String> = demarche::extract(&lex, &article)
                 .into_iter()
@@ -48,7 +51,11 @@ fn cases() {
                 .map(|c| {
                     let mut s = format!("{} {} {}", c.party, c.stance, c.issue);
                     // Targets are checked only where the case names one.
-                    if case.claims.iter().any(|w| w.starts_with(&s) && w.split(' ').count() == 4) {
+                    if case
+                        .claims
+                        .iter()
+                        .any(|w| w.starts_with(&s) && w.split(' ').count() == 4)
+                    {
                         s = format!("{s} {}", c.target);
                     }
                     s
@@ -56,10 +63,21 @@ fn cases() {
                 .collect();
             let want: BTreeSet<String> = case.claims.iter().cloned().collect();
             if got != want {
-                failures.push(format!("{} ({}):\n  want {:?}\n  got  {:?}", case.name, path.display(), want, got));
+                failures.push(format!(
+                    "{} ({}):\n  want {:?}\n  got  {:?}",
+                    case.name,
+                    path.display(),
+                    want,
+                    got
+                ));
             }
         }
     }
     assert!(count > 0, "no cases found");
-    assert!(failures.is_empty(), "{} of {count} cases failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {count} cases failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

@@ -41,7 +41,13 @@ fn seed_article_f1_at_least_085() {
     let only = ["seed_putin_no_deal".to_string()].into();
     let s = eval::score(&gold, &pred, Some(&only));
     eprintln!("seed F1 {:.3}", s.total.f1);
-    assert!(s.total.f1 >= 0.85, "seed F1 {:.3} < 0.85: missed {:?}, false alarms {:?}", s.total.f1, s.missed, s.false_alarms);
+    assert!(
+        s.total.f1 >= 0.85,
+        "seed F1 {:.3} < 0.85: missed {:?}, false alarms {:?}",
+        s.total.f1,
+        s.missed,
+        s.false_alarms
+    );
     // No claim may come from the comment form or the site name.
     assert!(!csv.contains("Akismet") && !csv.contains("Leave a Reply") && !csv.contains("Newseum"));
 }
@@ -56,7 +62,13 @@ fn evidence_is_the_input_slice() {
     for record in reader.deserialize::<demarche::Claim>() {
         let c = record.unwrap();
         let text = std::fs::read(dir.join(format!("{}.txt", c.article))).unwrap();
-        assert_eq!(&text[c.start..c.end], c.evidence.as_bytes(), "{}:{}", c.article, c.start);
+        assert_eq!(
+            &text[c.start..c.end],
+            c.evidence.as_bytes(),
+            "{}:{}",
+            c.article,
+            c.start
+        );
         rows += 1;
     }
     assert!(rows > 20);
