@@ -1,0 +1,124 @@
+//! The real binary: commands, output files, exit codes.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn demarche(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_demarche"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("demarche-cli-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+#[test]
+fn extract_without_path_runs_on_the_sample() {
+    let o = demarche(&["extract"]);
+    assert!(o.status.success());
+    let out = stdout(&o);
+    assert!(out.starts_with(
+        "article,party,speaker,stance,issue,target,object,condition,mode,sentence,start,end,evidence,cue\n"
+    ));
+    // The sample's central exchange: Russia demands, Ukraine offers on NATO.
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("putin_no_deal,RUS,,demand,alliance,UKR,"))
+    );
+    assert!(
+        out.lines()
+            .any(|l| l.contains(",UKR,Volodymyr Zelenskyy,offer,alliance,"))
+    );
+}
+
+#[test]
+fn matrix_wide_and_long() {
+    let o = demarche(&["matrix"]);
+    assert!(o.status.success());
+    let out = stdout(&o);
+    let mut lines = out.lines();
+    assert_eq!(lines.next(), Some("issue,RUS,UKR,USA"));
+    assert!(out.lines().any(|l| l == "alliance,demand,offer; support,"));
+    let o = demarche(&["matrix", "--long"]);
+    let out = stdout(&o);
+    assert!(out.starts_with("article,issue,party,stance,claims\n"));
+    assert!(out.lines().any(|l| l == "putin_no_deal,alliance,RUS,demand,1"));
+}
+
+#[test]
+fn output_file_and_directory_input() {
+    let dir = tmp("dir");
+    std::fs::write(
+        dir.join("b.txt"),
+        "Headline\n\nThe Kremlin demanded that Ukraine leave Donbas.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("a.txt"),
+        "Headline\n\nUkraine rejected the Russian plan to annex Donbas.\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("notes.md"), "The Kremlin demanded more.\n").unwrap();
+    let out = dir.join("claims.csv");
+    let o = demarche(&["extract", dir.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(o.stdout.is_empty());
+    let text = std::fs::read_to_string(&out).unwrap();
+    let articles: Vec<&str> = text.lines().skip(1).map(|l| l.split(',').next().unwrap()).collect();
+    assert_eq!(articles.first(), Some(&"a"));
+    assert_eq!(articles.last(), Some(&"b"));
+    // No temporary file is left behind.
+    let leftovers: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty());
+}
+
+#[test]
+fn a_bad_file_does_not_stop_the_batch() {
+    let dir = tmp("batch");
+    std::fs::write(
+        dir.join("good.txt"),
+        "Headline\n\nThe Kremlin demanded that Ukraine leave Donbas.\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("bad.txt"), b"Headline\n\n\xff\xfe broken\n").unwrap();
+    let o = demarche(&["extract", dir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("good,RUS,"));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("bad.txt"), "{err}");
+}
+
+#[test]
+fn bad_lexicon_exits_2_naming_file_and_line() {
+    let dir = tmp("lexicon");
+    for file in ["parties.csv", "issues.csv", "roles.csv"] {
+        std::fs::copy(format!("{}/data/{file}", env!("CARGO_MANIFEST_DIR")), dir.join(file)).unwrap();
+    }
+    std::fs::write(
+        dir.join("cues.csv"),
+        "stance,pattern,negated,note\ndemand,HOLDER demands OBJECT,,\ndemnad,HOLDER wants OBJECT,,\n",
+    )
+    .unwrap();
+    let o = demarche(&["extract", "--lexicon", dir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("cues.csv:3: unknown stance \"demnad\""), "{err}");
+}
+
+#[test]
+fn missing_input_is_reported() {
+    let o = demarche(&["extract", "/nonexistent/article.txt"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("/nonexistent/article.txt"));
+}
