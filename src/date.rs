@@ -47,3 +47,125 @@ mod tests {
         assert_eq!(format(20250120), "2025-01-20");
     }
 }
+
+mod find {
+    //! A nom grammar for the dates news pages print: `2025-06-02`,
+    //! `June 2, 2025`, `Jun. 2, 2025`, `2 June 2025`.
+
+    use nom::IResult;
+    use nom::Parser;
+    use nom::branch::alt;
+    use nom::bytes::complete::{tag, tag_no_case, take_while_m_n};
+    use nom::character::complete::{char, space1};
+    use nom::combinator::{map_res, opt};
+
+    const MONTHS: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+
+    fn number(min: usize, max: usize) -> impl Fn(&str) -> IResult<&str, u32> {
+        move |input| map_res(take_while_m_n(min, max, |c: char| c.is_ascii_digit()), str::parse).parse(input)
+    }
+
+    fn month(input: &str) -> IResult<&str, u32> {
+        for (i, name) in MONTHS.iter().enumerate() {
+            let full: IResult<&str, &str> = tag_no_case(*name).parse(input);
+            if let Ok((rest, _)) = full {
+                return Ok((rest, i as u32 + 1));
+            }
+            let short: IResult<&str, &str> = tag_no_case(&name[..3]).parse(input);
+            if let Ok((rest, _)) = short {
+                let (rest, _) = opt(alt((tag("t."), tag("."), tag("t")))).parse(rest)?;
+                return Ok((rest, i as u32 + 1));
+            }
+        }
+        Err(nom::Err::Error(nom::error::Error::new(
+            input,
+            nom::error::ErrorKind::Tag,
+        )))
+    }
+
+    /// `2025-06-02`
+    fn iso(input: &str) -> IResult<&str, (u32, u32, u32)> {
+        let (input, (y, _, m, _, d)) = (number(4, 4), char('-'), number(2, 2), char('-'), number(2, 2)).parse(input)?;
+        Ok((input, (y, m, d)))
+    }
+
+    /// `June 2, 2025`
+    fn month_day_year(input: &str) -> IResult<&str, (u32, u32, u32)> {
+        let (input, (m, _, d, _, _, y)) =
+            (month, space1, number(1, 2), opt(char(',')), space1, number(4, 4)).parse(input)?;
+        Ok((input, (y, m, d)))
+    }
+
+    /// `2 June 2025`
+    fn day_month_year(input: &str) -> IResult<&str, (u32, u32, u32)> {
+        let (input, (d, _, m, _, y)) = (number(1, 2), space1, month, space1, number(4, 4)).parse(input)?;
+        Ok((input, (y, m, d)))
+    }
+
+    pub fn date(input: &str) -> IResult<&str, (u32, u32, u32)> {
+        alt((iso, month_day_year, day_month_year)).parse(input)
+    }
+}
+
+/// The first full date (with a year) in the opening of an article — its
+/// dateline or date line — as yyyymmdd.
+pub fn find_in_text(text: &str) -> Option<u32> {
+    let mut end = text.len().min(2000);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let head = &text[..end];
+    let starts = head
+        .char_indices()
+        .filter(|(i, c)| c.is_alphanumeric() && head[..*i].chars().next_back().is_none_or(|p| !p.is_alphanumeric()))
+        .map(|(i, _)| i);
+    for i in starts {
+        if let Ok((_, (y, m, d))) = find::date(&head[i..]) {
+            if let Some(date) = parse_iso(&format!("{y:04}-{m:02}-{d:02}")) {
+                return Some(date);
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod find_tests {
+    use super::*;
+
+    macro_rules! t {
+        ($name:ident, $text:expr, $want:expr) => {
+            #[test]
+            fn $name() {
+                assert_eq!(find_in_text($text), $want);
+            }
+        };
+    }
+
+    t!(
+        iso_line,
+        "Talks resume\nPublished 2025-06-02 10:00\nBody.",
+        Some(20250602)
+    );
+    t!(month_first, "KYIV, June 2, 2025 — Russia said.", Some(20250602));
+    t!(abbreviated, "Posted Dec. 14, 2025 by staff", Some(20251214));
+    t!(sept, "Sept. 3, 2024: the envoy left", Some(20240903));
+    t!(day_first, "Updated 23 April 2024", Some(20240423));
+    t!(no_year, "Dec. 14 (UPI) — Zelensky said Sunday.", None);
+    t!(invalid_day, "February 30, 2024 was no day", None);
+    t!(year_alone, "In February 2022 Russia invaded.", None);
+    t!(word_inside, "Germany 12 2024", None);
+}

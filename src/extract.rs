@@ -112,6 +112,35 @@ fn referent(kind: AliasKind, plural: bool) -> Pronoun {
 
 /// Extracts the claims of one article.
 pub fn extract(lex: &Lexicon, article: &Article) -> Vec<Claim> {
+    extract_traced(lex, article, None)
+}
+
+/// Why one cue did or did not become a claim.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CueNote {
+    pub cue: String,
+    pub decision: String,
+}
+
+/// What the extractor saw in one sentence (for `demarche explain`).
+#[derive(Debug, Clone, Default)]
+pub struct SentenceTrace {
+    pub index: usize,
+    pub start: usize,
+    pub end: usize,
+    /// Party mentions: (text, code).
+    pub parties: Vec<(String, String)>,
+    /// Issue phrases: (text, issue).
+    pub issues: Vec<(String, String)>,
+    pub conditions: Vec<String>,
+    /// The speaker named by reported speech, if any.
+    pub speaker: Option<String>,
+    pub cues: Vec<CueNote>,
+}
+
+/// Extracts claims and, when `trace` is given, records for each sentence
+/// what was found and why each cue did or did not become a claim.
+pub fn extract_traced(lex: &Lexicon, article: &Article, mut trace: Option<&mut Vec<SentenceTrace>>) -> Vec<Claim> {
     let norm = Normalized::new(&article.text);
     let text = norm.text.as_str();
     let doc = document::parse(text);
@@ -125,7 +154,35 @@ pub fn extract(lex: &Lexicon, article: &Article) -> Vec<Claim> {
             paragraph_quotes = matcher::quotations(text, doc.paragraphs[sentence.paragraph]);
         }
         let ctx = SentenceContext::new(lex, article, &norm, sentence.span, &paragraph_quotes, &mut discourse);
-        ctx.claims(lex, sentence.index, &mut claims);
+        match trace.as_deref_mut() {
+            Some(t) => {
+                let mut notes = Vec::new();
+                ctx.claims(lex, sentence.index, &mut claims, Some(&mut notes));
+                let original = norm.original(sentence.span);
+                t.push(SentenceTrace {
+                    index: sentence.index,
+                    start: original.start,
+                    end: original.end,
+                    parties: ctx
+                        .parties
+                        .iter()
+                        .map(|p| (ctx.slice(p.span).to_string(), p.code.clone()))
+                        .collect(),
+                    issues: ctx
+                        .issues
+                        .iter()
+                        .map(|m| (ctx.slice(m.span).to_string(), m.issue.to_string()))
+                        .collect(),
+                    conditions: ctx.conditions.iter().map(|c| ctx.slice(c.span).to_string()).collect(),
+                    speaker: ctx
+                        .speaker
+                        .as_ref()
+                        .map(|(code, name)| format!("{code} {name}").trim().to_string()),
+                    cues: notes,
+                });
+            }
+            None => ctx.claims(lex, sentence.index, &mut claims, None),
+        }
         // Remember the sentence's speaker for the quotations that follow.
         if let Some(sp) = ctx.speaker.clone() {
             discourse.speaker = Some(sp);
@@ -403,15 +460,25 @@ impl<'a> SentenceContext<'a> {
         None
     }
 
-    fn claims(&self, lex: &Lexicon, sentence_index: usize, out: &mut Vec<Claim>) {
+    fn claims(&self, lex: &Lexicon, sentence_index: usize, out: &mut Vec<Claim>, mut notes: Option<&mut Vec<CueNote>>) {
+        let mut note = |m: &CueMatch, decision: String| {
+            if let Some(n) = notes.as_deref_mut() {
+                n.push(CueNote {
+                    cue: self.slice(m.span).to_string(),
+                    decision,
+                });
+            }
+        };
         let mut seen: Vec<(String, Stance, String)> = Vec::new();
         let mut objects: Vec<Span> = Vec::new();
         let mut previous_holders: Vec<Party> = Vec::new();
         for (k, m) in self.cues.iter().enumerate() {
             if self.in_condition(m.span) {
+                note(m, "dropped: inside a condition clause, so hypothetical".into());
                 continue;
             }
             let Some((row, pattern, gap, cue_end)) = self.fit(lex, m) else {
+                note(m, "dropped: the construction's closing words are missing".into());
                 continue;
             };
             let cue = &lex.cues[row];
@@ -425,6 +492,13 @@ impl<'a> SentenceContext<'a> {
             let outer = objects.iter().find(|o| o.contains(m.span)).copied();
             let preceded_by_to = self.text[self.span.start..m.span.start].trim_end().ends_with(" to");
             if outer.is_some() && preceded_by_to {
+                note(
+                    m,
+                    format!(
+                        "dropped: content of an earlier cue's object (\"to {}\")",
+                        self.slice(m.span)
+                    ),
+                );
                 continue;
             }
 
@@ -452,11 +526,19 @@ impl<'a> SentenceContext<'a> {
             };
             let holders: Vec<Party> = holders.into_iter().filter(|h| h.code != "NONE").collect();
             if holders.is_empty() {
+                note(
+                    m,
+                    format!("dropped: no party holds this {} (pattern {:?})", stance, cue.source),
+                );
                 continue;
             }
             if let Some(o) = outer
                 && !holders.iter().all(|h| !h.pronoun && o.contains(h.span))
             {
+                note(
+                    m,
+                    "dropped: inside an earlier cue's object without a subject of its own".into(),
+                );
                 continue;
             }
             previous_holders = holders.clone();
@@ -499,7 +581,10 @@ impl<'a> SentenceContext<'a> {
             if self.negated(m.span, holder_end.min(m.span.start)) {
                 match cue.negated {
                     Some(s) => stance = s,
-                    None => continue,
+                    None => {
+                        note(m, format!("dropped: negated {stance} has no opposite"));
+                        continue;
+                    }
                 }
             }
             if stance == Stance::Accept && condition.is_some() {
@@ -537,6 +622,25 @@ impl<'a> SentenceContext<'a> {
                 Mode::Reported
             };
             let object_text = self.object_text(object, condition);
+            let who: Vec<&str> = holders.iter().map(|h| h.code.as_str()).collect();
+            note(
+                m,
+                format!(
+                    "{} {} on {} (pattern {:?}; holder {}; target {}; object {:?}{})",
+                    who.join("+"),
+                    stance,
+                    issues.join(", "),
+                    cue.source,
+                    holders
+                        .iter()
+                        .map(|h| self.slice(h.span))
+                        .collect::<Vec<_>>()
+                        .join(" + "),
+                    if target.is_empty() { "-" } else { &target },
+                    object_text,
+                    condition.map_or(String::new(), |c| format!("; condition {:?}", self.slice(c.span)))
+                ),
+            );
             let condition_text = condition.map_or("", |c| self.slice(c.span));
             for holder in &holders {
                 for issue in &issues {

@@ -38,16 +38,25 @@ pub fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-/// Reads one article; its id is the file stem.
+/// Reads one article; its id is the file stem, its date the first full
+/// date in its opening (dateline), if any.
 pub fn read(path: &Path) -> Result<Article> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     let text = String::from_utf8(bytes).map_err(|e| Error::Input {
         path: path.to_path_buf(),
         message: format!("not UTF-8 (first bad byte at offset {})", e.utf8_error().valid_up_to()),
     })?;
-    let id = path
-        .file_stem()
+    let date = crate::date::find_in_text(&text);
+    Ok(Article {
+        id: article_id(path),
+        text,
+        date,
+    })
+}
+
+/// The article id of a file: its stem.
+pub fn article_id(path: &Path) -> String {
+    path.file_stem()
         .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| path.display().to_string());
-    Ok(Article { id, text, date: None })
+        .unwrap_or_else(|| path.display().to_string())
 }

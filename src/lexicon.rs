@@ -140,6 +140,8 @@ pub struct Alias {
     pub to: Option<u32>,
     /// Phrases that, in the same sentence, mean the alias is something else.
     pub veto: Vec<String>,
+    /// Line in the data file, for messages.
+    pub line: u64,
 }
 
 impl Alias {
@@ -163,6 +165,8 @@ pub struct Cue {
 #[derive(Debug, Clone)]
 pub struct IssueCue {
     pub issue: &'static str,
+    /// Line in the data file, for messages.
+    pub line: u64,
     pub phrase: String,
     /// `annex*`: the last word may go on ("annexed", "annexation").
     pub prefix: bool,
@@ -186,6 +190,8 @@ pub const FILES: [&str; 4] = ["parties.csv", "issues.csv", "cues.csv", "roles.cs
 /// A loaded and compiled lexicon.
 #[derive(Debug)]
 pub struct Lexicon {
+    /// The file names used in messages, as given to [`Lexicon::from_sources`].
+    pub files: [String; 4],
     pub aliases: Vec<Alias>,
     pub cues: Vec<Cue>,
     pub issue_cues: Vec<IssueCue>,
@@ -323,6 +329,7 @@ impl Lexicon {
         let issue_matcher = build(&issue_strings, true)?;
 
         Ok(Lexicon {
+            files: [src.parties.0, src.issues.0, src.cues.0, src.roles.0].map(str::to_string),
             aliases,
             cues,
             issue_cues,
@@ -352,6 +359,63 @@ impl Lexicon {
                 a.to.is_none() || date.is_none()
             }
         })
+    }
+
+    /// Consistency problems the loader lets through: an alias that names
+    /// two parties at once without a veto to tell them apart, a row given
+    /// twice, an issue phrase under two issues.
+    pub fn check(&self) -> Vec<Error> {
+        let mut problems = Vec::new();
+        let mut by_alias: HashMap<&str, Vec<&Alias>> = HashMap::new();
+        for a in &self.aliases {
+            by_alias.entry(a.alias.as_str()).or_default().push(a);
+        }
+        let overlap = |a: &Alias, b: &Alias| {
+            a.from.unwrap_or(0) < b.to.unwrap_or(u32::MAX) && b.from.unwrap_or(0) < a.to.unwrap_or(u32::MAX)
+        };
+        let mut rows: Vec<&Vec<&Alias>> = by_alias.values().collect();
+        rows.sort_by_key(|r| r[0].line);
+        for rows in rows {
+            for (i, a) in rows.iter().enumerate() {
+                for b in &rows[..i] {
+                    if !overlap(a, b) {
+                        continue;
+                    }
+                    let message = if a.code == b.code {
+                        format!(
+                            "alias {:?} for {} repeats line {} in overlapping dates",
+                            a.alias, a.code, b.line
+                        )
+                    } else if a.veto.is_empty() && b.veto.is_empty() {
+                        format!(
+                            "alias {:?} names {} here and {} on line {} in overlapping dates, with no veto to tell them apart",
+                            a.alias, a.code, b.code, b.line
+                        )
+                    } else {
+                        continue;
+                    };
+                    problems.push(Error::data(&self.files[0], a.line, message));
+                }
+            }
+        }
+        let mut phrases: HashMap<String, &IssueCue> = HashMap::new();
+        for c in &self.issue_cues {
+            let key = format!("{}{}", c.phrase.to_lowercase(), if c.prefix { "*" } else { "" });
+            if let Some(first) = phrases.get(&key) {
+                let message = if first.issue == c.issue {
+                    format!("phrase {:?} repeats line {}", c.phrase, first.line)
+                } else {
+                    format!(
+                        "phrase {:?} is also under {} on line {}",
+                        c.phrase, first.issue, first.line
+                    )
+                };
+                problems.push(Error::data(&self.files[1], c.line, message));
+            } else {
+                phrases.insert(key, c);
+            }
+        }
+        problems
     }
 
     /// Every phrase the lexicon looks for (aliases, cue anchors, issue
@@ -488,6 +552,7 @@ fn load_parties(src: (&str, &str)) -> Result<Vec<Alias>> {
             from,
             to,
             veto,
+            line,
         });
     }
     Ok(out)
@@ -548,6 +613,7 @@ fn load_issues(src: (&str, &str)) -> Result<Vec<IssueCue>> {
         };
         out.push(IssueCue {
             issue,
+            line,
             phrase,
             prefix,
             vehicle,
@@ -636,6 +702,33 @@ mod tests {
         );
         let parties = "code,alias,kind,name,from,to,veto\nUSA,Biden,person,Joe Biden,2021-13-01,,\n";
         assert!(error_of(parties, ISSUES_CSV, CUES).starts_with("parties.csv:2: bad date"));
+    }
+
+    #[test]
+    fn builtin_passes_check() {
+        let problems: Vec<String> = Lexicon::builtin()
+            .unwrap()
+            .check()
+            .iter()
+            .map(|e| e.to_string())
+            .collect();
+        assert!(problems.is_empty(), "{problems:#?}");
+    }
+
+    #[test]
+    fn check_finds_ambiguous_and_repeated_rows() {
+        let parties = "code,alias,kind,name,from,to,veto\nGEO,Georgia,state,,,,\nUSA,Georgia,state,,,,\nJOR,Jordan,state,,,,Michael Jordan\nNONE,Jordan,person,Jordan X,,,\nRUS,Moscow,capital,,,,\nRUS,Moscow,capital,,,,\nUSA,Trump,person,Donald Trump,2017-01-20,2021-01-20,\nNONE,Trump,person,Donald Trump,2021-01-20,,\n";
+        let issues = "issue,phrase,vehicle\nalliance,membership,\nterritory,membership,\n";
+        let lex = load(parties, issues, CUES).unwrap();
+        let problems: Vec<String> = lex.check().iter().map(|e| e.to_string()).collect();
+        assert_eq!(
+            problems,
+            vec![
+                "parties.csv:3: alias \"Georgia\" names USA here and GEO on line 2 in overlapping dates, with no veto to tell them apart",
+                "parties.csv:7: alias \"Moscow\" for RUS repeats line 6 in overlapping dates",
+                "issues.csv:3: phrase \"membership\" is also under alliance on line 2",
+            ]
+        );
     }
 
     #[test]

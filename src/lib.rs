@@ -10,6 +10,7 @@ pub mod date;
 pub mod document;
 mod error;
 pub mod eval;
+pub mod explain;
 pub mod extract;
 pub mod input;
 pub mod lexicon;

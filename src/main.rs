@@ -1,13 +1,16 @@
-//! The demarche command line: parses arguments, runs one command, maps
-//! errors to exit codes (0 ok, 1 some input failed, 2 usage or data error).
+//! The demarche command line: parses arguments into a checked config, runs
+//! one command, maps errors to exit codes (0 ok, 1 some input failed, 2
+//! usage or data error).
 
+use std::collections::BTreeSet;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
-use demarche::{Article, Claim, Error, Lexicon, input, matrix::Matrix, output};
+use demarche::eval::{self, Keys, Options};
+use demarche::{Article, Claim, Error, Lexicon, explain, input, matrix::Matrix, output};
 
 #[derive(Parser)]
 #[command(
@@ -32,6 +35,43 @@ enum Command {
         #[arg(long)]
         long: bool,
     },
+    /// Score extracted claims against gold claims (as eval/score.py does).
+    Eval {
+        #[command(flatten)]
+        common: Common,
+        /// Gold claims CSV (columns article, party, issue, stance[, target]).
+        #[arg(long, value_name = "GOLD.csv")]
+        gold: PathBuf,
+        /// Compare (article, party, stance) only.
+        #[arg(long)]
+        ignore_issue: bool,
+        /// Keep only these stances, comma-separated.
+        #[arg(long, value_name = "S1,S2")]
+        stances: Option<String>,
+        /// Add each article's F1.
+        #[arg(long)]
+        per_article: bool,
+        /// Do not list misses and false alarms.
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// Show, sentence by sentence, what was found and why each cue did or
+    /// did not become a claim.
+    Explain(Common),
+    /// Work with lexicon data files.
+    Lexicon {
+        #[command(subcommand)]
+        command: LexiconCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum LexiconCommand {
+    /// Validate the lexicon files of DIR (default: the built-in lexicon).
+    Check {
+        /// A directory holding parties.csv, issues.csv, cues.csv, roles.csv.
+        dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Args)]
@@ -44,6 +84,40 @@ struct Common {
     /// Read the lexicon CSV files from DIR instead of the built-in ones.
     #[arg(long, value_name = "DIR")]
     lexicon: Option<PathBuf>,
+    /// Publication date (YYYY-MM-DD) of every input, overriding datelines;
+    /// picks who holds an office.
+    #[arg(long, value_name = "DATE")]
+    date: Option<String>,
+}
+
+/// The checked configuration shared by the commands that read articles.
+struct Config {
+    paths: Vec<PathBuf>,
+    output: Option<PathBuf>,
+    lexicon: Lexicon,
+    date: Option<u32>,
+}
+
+impl Config {
+    fn new(c: &Common) -> Result<Config, Error> {
+        let date = match &c.date {
+            Some(d) => Some(
+                demarche::date::parse_iso(d)
+                    .ok_or_else(|| Error::Usage(format!("--date {d:?}: expected YYYY-MM-DD")))?,
+            ),
+            None => None,
+        };
+        let lexicon = match &c.lexicon {
+            Some(dir) => Lexicon::from_dir(dir)?,
+            None => Lexicon::builtin()?,
+        };
+        Ok(Config {
+            paths: c.paths.clone(),
+            output: c.output.clone(),
+            lexicon,
+            date,
+        })
+    }
 }
 
 fn main() -> ExitCode {
@@ -63,58 +137,150 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<ExitCode, Error> {
-    let (common, long) = match &cli.command {
-        Command::Extract(c) => (c, false),
-        Command::Matrix { common, long } => (common, *long),
-    };
-    let lexicon = match &common.lexicon {
-        Some(dir) => Lexicon::from_dir(dir)?,
-        None => Lexicon::builtin()?,
-    };
-    let (claims, failures) = extract_all(&lexicon, &common.paths)?;
-    let mut buffer = Vec::new();
-    let written = match &cli.command {
-        Command::Extract(_) => output::write_claims(&mut buffer, &claims),
-        Command::Matrix { .. } => {
+    match cli.command {
+        Command::Extract(common) => {
+            let cfg = Config::new(&common)?;
+            let (claims, failures) = extract_all(&cfg)?;
+            let mut buffer = Vec::new();
+            output::write_claims(&mut buffer, &claims).map_err(csv_error)?;
+            emit(cfg.output.as_deref(), &buffer)?;
+            Ok(status(failures))
+        }
+        Command::Matrix { common, long } => {
+            let cfg = Config::new(&common)?;
+            let (claims, failures) = extract_all(&cfg)?;
             let m = Matrix::new(&claims);
+            let mut buffer = Vec::new();
             if long {
                 output::write_matrix_long(&mut buffer, &m)
             } else {
                 output::write_matrix(&mut buffer, &m)
             }
+            .map_err(csv_error)?;
+            emit(cfg.output.as_deref(), &buffer)?;
+            Ok(status(failures))
         }
-    };
-    written.map_err(|e| Error::Usage(format!("cannot write CSV: {e}")))?;
-    emit(common.output.as_deref(), &buffer)?;
-    Ok(if failures > 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
-}
-
-/// Extracts claims from every article; a failing article is reported on
-/// stderr and the others go on.
-fn extract_all(lexicon: &Lexicon, paths: &[PathBuf]) -> Result<(Vec<Claim>, usize), Error> {
-    if paths.is_empty() {
-        return Ok((demarche::extract(lexicon, &input::sample()), 0));
-    }
-    let mut claims = Vec::new();
-    let mut failures = 0;
-    for path in input::expand(paths)? {
-        match input::read(&path) {
-            Ok(article) => claims.extend(extract_one(lexicon, &article)),
-            Err(e) => {
-                eprintln!("demarche: {e}");
-                failures += 1;
+        Command::Eval {
+            common,
+            gold,
+            ignore_issue,
+            stances,
+            per_article,
+            quiet,
+        } => {
+            let cfg = Config::new(&common)?;
+            let options = Options {
+                ignore_issue,
+                stances: stances.map(|s| s.split(',').map(|x| x.trim().to_string()).collect()),
+            };
+            let gold = Keys::from_csv(&gold, &options)?;
+            let (claims, failures) = extract_all(&cfg)?;
+            let articles: BTreeSet<String> = if cfg.paths.is_empty() {
+                [input::SAMPLE_ID.to_string()].into()
+            } else {
+                input::expand(&cfg.paths)?
+                    .iter()
+                    .map(|p| input::article_id(p))
+                    .collect()
+            };
+            let pred = Keys::from_claims(&claims, &options);
+            let score = eval::score(&gold, &pred, Some(&articles));
+            let mut buffer = Vec::new();
+            score
+                .write(&mut buffer, per_article, quiet)
+                .expect("writing to memory cannot fail");
+            emit(cfg.output.as_deref(), &buffer)?;
+            Ok(status(failures))
+        }
+        Command::Explain(common) => {
+            let cfg = Config::new(&common)?;
+            let mut buffer = Vec::new();
+            let mut failures = 0;
+            for article in articles(&cfg, &mut failures)? {
+                explain::write(&mut buffer, &cfg.lexicon, &article).expect("writing to memory cannot fail");
+            }
+            emit(cfg.output.as_deref(), &buffer)?;
+            Ok(status(failures))
+        }
+        Command::Lexicon {
+            command: LexiconCommand::Check { dir },
+        } => {
+            let lexicon = match &dir {
+                Some(dir) => Lexicon::from_dir(dir)?,
+                None => Lexicon::builtin()?,
+            };
+            let problems = lexicon.check();
+            for p in &problems {
+                eprintln!("{p}");
+            }
+            if problems.is_empty() {
+                println!(
+                    "ok: {} aliases, {} constructions, {} issue phrases, {} roles",
+                    lexicon.aliases.len(),
+                    lexicon.cues.len(),
+                    lexicon.issue_cues.len(),
+                    lexicon.roles.len()
+                );
+                Ok(ExitCode::SUCCESS)
+            } else {
+                eprintln!("{} problem(s)", problems.len());
+                Ok(ExitCode::from(2))
             }
         }
     }
-    Ok((claims, failures))
 }
 
-fn extract_one(lexicon: &Lexicon, article: &Article) -> Vec<Claim> {
-    demarche::extract(lexicon, article)
+fn status(failures: usize) -> ExitCode {
+    if failures > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn csv_error(e: csv::Error) -> Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(source) => Error::Io {
+            path: "<output>".into(),
+            source,
+        },
+        other => Error::Usage(format!("cannot write CSV: {other:?}")),
+    }
+}
+
+/// The articles named by the config (the sample when none); a file that
+/// cannot be read is reported on stderr and counted.
+fn articles(cfg: &Config, failures: &mut usize) -> Result<Vec<Article>, Error> {
+    if cfg.paths.is_empty() {
+        let mut a = input::sample();
+        a.date = cfg.date.or(a.date);
+        return Ok(vec![a]);
+    }
+    let mut out = Vec::new();
+    for path in input::expand(&cfg.paths)? {
+        match input::read(&path) {
+            Ok(mut article) => {
+                article.date = cfg.date.or(article.date);
+                out.push(article);
+            }
+            Err(e) => {
+                eprintln!("demarche: {e}");
+                *failures += 1;
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Extracts claims from every article; returns them with the number of
+/// inputs that failed.
+fn extract_all(cfg: &Config) -> Result<(Vec<Claim>, usize), Error> {
+    let mut failures = 0;
+    let mut claims = Vec::new();
+    for article in articles(cfg, &mut failures)? {
+        claims.extend(demarche::extract(&cfg.lexicon, &article));
+    }
+    Ok((claims, failures))
 }
 
 /// Writes the output to stdout, or to a file through a temporary file in
