@@ -133,10 +133,10 @@ pub fn find_in_text(text: &str) -> Option<u32> {
         .filter(|(i, c)| c.is_alphanumeric() && head[..*i].chars().next_back().is_none_or(|p| !p.is_alphanumeric()))
         .map(|(i, _)| i);
     for i in starts {
-        if let Ok((_, (y, m, d))) = find::date(&head[i..]) {
-            if let Some(date) = parse_iso(&format!("{y:04}-{m:02}-{d:02}")) {
-                return Some(date);
-            }
+        if let Ok((_, (y, m, d))) = find::date(&head[i..])
+            && let Some(date) = parse_iso(&format!("{y:04}-{m:02}-{d:02}"))
+        {
+            return Some(date);
         }
     }
     None
