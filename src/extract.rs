@@ -27,7 +27,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::document::{self, Normalized, Span};
-use crate::lexicon::{AliasKind, CueKind, Lexicon, Stance};
+use crate::lexicon::{AliasKind, CueKind, Lexicon, PhraseRole, Stance};
 use crate::matcher::{self, Condition, CueMatch, IssueMatch, MentionKind, Pronoun};
 use crate::pattern::{Pattern, Slot};
 
@@ -278,6 +278,12 @@ impl<'a> SentenceContext<'a> {
         let (reports, cues): (Vec<CueMatch>, Vec<CueMatch>) = all_cues
             .into_iter()
             .partition(|c| c.cues.iter().all(|&i| lex.cues[i].kind == CueKind::Report));
+        // An issue word inside a party's name is not an issue ("Ukrainian
+        // negotiators", "the Peace Council").
+        let issues: Vec<IssueMatch> = matcher::issues(lex, text, span)
+            .into_iter()
+            .filter(|m| !parties.iter().any(|p| !p.pronoun && p.span.contains(m.span)))
+            .collect();
         let mut ctx = SentenceContext {
             text,
             norm,
@@ -285,7 +291,7 @@ impl<'a> SentenceContext<'a> {
             span,
             parties,
             cues,
-            issues: matcher::issues(lex, text, span),
+            issues,
             conditions: matcher::conditions(text, span),
             quotes,
             speaker: None,
@@ -328,9 +334,36 @@ impl<'a> SentenceContext<'a> {
             .iter()
             .filter(|p| p.span.end <= pos && !self.in_condition(p.span))
             .collect();
-        let Some(i) = candidates.iter().rposition(|p| p.holder) else {
+        // A party introduced by a preposition of direction or company is a
+        // recipient, not a subject ("a memorandum to Ukraine demanding").
+        let recipient = |p: &Party| {
+            let before = &self.text[self.span.start..p.span.start];
+            matcher::words(before).last().is_some_and(|(_, w)| {
+                matches!(
+                    w,
+                    "to" | "with" | "against" | "into" | "toward" | "towards" | "on" | "at" | "about" | "over"
+                )
+            })
+        };
+        let Some(mut i) = candidates.iter().rposition(|p| p.holder && !recipient(p)) else {
             return Vec::new();
         };
+        // An appositive names the subject's role: "Yuri Ushakov, the adviser
+        // to President Putin, said" is Ushakov speaking.
+        let after = self.text[candidates[i].span.end..pos].trim_start();
+        if after.starts_with(',') && after[1..].trim().is_empty() {
+            let head = candidates[..i].iter().rposition(|p| {
+                p.holder
+                    && self.text[p.span.end..candidates[i].span.start]
+                        .trim_start()
+                        .starts_with(',')
+            });
+            if let Some(h) = head
+                && !self.text[candidates[h].span.end..candidates[i].span.start][1..].contains([',', ';'])
+            {
+                i = h;
+            }
+        }
         let mut out = vec![candidates[i].clone()];
         let mut j = i;
         while j > 0 {
@@ -517,8 +550,11 @@ impl<'a> SentenceContext<'a> {
                     .find(|p| p.holder && p.span.start >= start && p.span.end <= m.span.start);
                 first.cloned().into_iter().collect()
             } else {
+                // Without a subject of its own, a quoted stance or a
+                // construction with no HOLDER slot ("the proposals would
+                // include") belongs to the speaker.
                 let found = self.holders_before(m.span.start);
-                if found.is_empty() && self.in_quote(m.span) {
+                if found.is_empty() && (self.in_quote(m.span) || !pattern.has(Slot::Holder)) {
                     self.speaker_or_last().into_iter().collect()
                 } else {
                     found
@@ -567,7 +603,14 @@ impl<'a> SentenceContext<'a> {
             };
             objects.push(object);
 
-            // Condition: inside the object, or leading the cue.
+            // Condition: inside the object, or leading the cue. After a
+            // concession verb, "for" introduces the price ("give up the bid
+            // for security guarantees").
+            let concession = stance == Stance::Offer
+                && CONCESSION_VERBS
+                    .iter()
+                    .any(|v| self.slice(m.span).to_ascii_lowercase().ends_with(v));
+            let price = if concession { self.price_clause(object) } else { None };
             let holder_end = holders.last().map_or(self.span.start, |h| h.span.end);
             let condition = self
                 .conditions
@@ -576,7 +619,8 @@ impl<'a> SentenceContext<'a> {
                     (c.span.start >= object.start && c.span.start < object.end.max(object.start + 1))
                         || (c.span.end <= m.span.start && c.span.start >= self.clause_start_for_condition(m.span.start))
                 })
-                .copied();
+                .copied()
+                .or(price);
 
             if self.negated(m.span, holder_end.min(m.span.start)) {
                 match cue.negated {
@@ -604,14 +648,20 @@ impl<'a> SentenceContext<'a> {
                 None
             }
             .or_else(|| self.first_party_in_object(object, &holder_codes))
+            .or_else(|| {
+                // The recipient between holder and cue: "sent a memorandum
+                // to Ukraine demanding", "a reminder to Iraq that it must".
+                let between = Span::new(holder_end.min(m.span.start), m.span.start);
+                self.first_party_in(between, &holder_codes)
+            })
             .or_else(|| condition.and_then(|c| self.first_party_in(c.span, &holder_codes)))
             .unwrap_or_default();
 
-            let mut issues = self.issues_in(object);
+            let mut issues = self.issues_in(object, condition.map(|c| c.span));
             if issues.is_empty()
                 && let Some(c) = condition
             {
-                issues = self.issues_in(c.span).into_iter().take(1).collect();
+                issues = self.issues_in(c.span, None).into_iter().take(1).collect();
             }
             if issues.is_empty() {
                 issues.push("other");
@@ -663,7 +713,7 @@ impl<'a> SentenceContext<'a> {
                 // A conditional concession asks for something in return.
                 if stance == Stance::Offer
                     && let Some(c) = condition
-                    && let Some(issue) = self.issues_in(c.span).first()
+                    && let Some(issue) = self.issues_in(c.span, None).first()
                 {
                     let target = self.first_party_in(c.span, &holder_codes).unwrap_or_default();
                     self.push(
@@ -684,6 +734,21 @@ impl<'a> SentenceContext<'a> {
                 }
             }
         }
+    }
+
+    /// The "for ..." phrase of a concession's object, as a condition.
+    fn price_clause(&self, object: Span) -> Option<Condition> {
+        let text = &self.text[object.start..object.end];
+        let at = matcher::words(text).find(|(_, w)| *w == "for").map(|(i, _)| i)?;
+        let start = object.start + at;
+        let end = self.text[start..object.end]
+            .find([';'])
+            .map_or(object.end, |i| start + i);
+        let end = start + self.text[start..end].trim_end_matches(['.', ',', ' ']).len();
+        Some(Condition {
+            span: Span::new(start, end),
+            after_comma: false,
+        })
     }
 
     fn speaker_or_last(&self) -> Option<Party> {
@@ -725,9 +790,18 @@ impl<'a> SentenceContext<'a> {
                 break;
             }
         }
+        // Reported speech after the content ends it ("..., Putin said"); a
+        // parenthetical one right at the start does not ("demands,
+        // according to the document, are ...").
         for r in &self.reports {
-            if r.start > start && r.start < end {
+            if r.start > start && r.start < end && matcher::words(&self.text[start..r.start]).count() >= 2 {
                 end = r.start;
+                // Leave out the reporting subject too ("..., officials told").
+                if let Some(p) = self.parties.iter().rfind(|p| {
+                    p.span.end <= end && p.span.start > start && self.text[p.span.end..end].trim().is_empty()
+                }) {
+                    end = p.span.start;
+                }
             }
         }
         for c in &self.conditions {
@@ -758,29 +832,61 @@ impl<'a> SentenceContext<'a> {
     }
 
     /// Distinct issues of the phrases in `span` outside condition clauses
-    /// (unless `span` is itself a condition). A ceasefire and a peace deal
-    /// named together are one mention, coded by the first; a vehicle word
-    /// ("plan", "proposal") yields way to any other issue but a ceasefire.
-    fn issues_in(&self, span: Span) -> Vec<&'static str> {
+    /// (unless `span` is itself a condition) and outside `exclude`. A vehicle word ("plan") with
+    /// an end-of-war purpose right after it is one peace-deal mention ("a
+    /// plan to end the war"); beside a ceasefire word it is that ceasefire
+    /// ("a ceasefire deal", "proposals for a truce"); alone it names a peace
+    /// deal only when nothing more specific is said.
+    fn issues_in(&self, span: Span, exclude: Option<Span>) -> Vec<&'static str> {
         let span_is_condition = self.conditions.iter().any(|c| c.span == span);
-        let exclusive = |i: &str| i == "ceasefire" || i == "peace_deal";
-        let mut out: Vec<(&'static str, bool)> = Vec::new();
-        for m in &self.issues {
-            if !span.contains(m.span) || (!span_is_condition && self.in_condition(m.span)) {
-                continue;
+        let found: Vec<&IssueMatch> = self
+            .issues
+            .iter()
+            .filter(|m| {
+                span.contains(m.span)
+                    && (span_is_condition || !self.in_condition(m.span))
+                    && !exclude.is_some_and(|x| x.contains(m.span))
+            })
+            .collect();
+        let near = |a: Span, b: Span| {
+            let (first, second) = if a.start <= b.start { (a, b) } else { (b, a) };
+            first.end <= second.start && matcher::words(&self.text[first.end..second.start]).count() <= 3
+        };
+        let mut kept: Vec<(&'static str, PhraseRole)> = Vec::new();
+        for (i, m) in found.iter().enumerate() {
+            let role = match m.role {
+                PhraseRole::Purpose
+                    if found[..i]
+                        .iter()
+                        .any(|v| v.role == PhraseRole::Vehicle && near(v.span, m.span)) =>
+                {
+                    continue;
+                }
+                PhraseRole::Vehicle
+                    if found
+                        .iter()
+                        .any(|c| c.issue == "ceasefire" && c.role == PhraseRole::Plain && near(c.span, m.span)) =>
+                {
+                    continue;
+                }
+                PhraseRole::Vehicle
+                    if found[i + 1..]
+                        .iter()
+                        .any(|p| p.role == PhraseRole::Purpose && near(m.span, p.span)) =>
+                {
+                    PhraseRole::Plain
+                }
+                r => r,
+            };
+            match kept.iter_mut().find(|(issue, _)| *issue == m.issue) {
+                Some(k) if role != PhraseRole::Vehicle => k.1 = PhraseRole::Plain,
+                Some(_) => {}
+                None => kept.push((m.issue, role)),
             }
-            if let Some(seen) = out.iter_mut().find(|(i, _)| *i == m.issue) {
-                seen.1 &= m.vehicle;
-                continue;
-            }
-            if exclusive(m.issue) && out.iter().any(|(i, _)| exclusive(i)) {
-                continue;
-            }
-            out.push((m.issue, m.vehicle));
         }
-        let specific = out.iter().any(|(i, vehicle)| !vehicle && !exclusive(i));
-        out.into_iter()
-            .filter(|(_, vehicle)| !(specific && *vehicle))
+        let specific = kept.iter().any(|(_, r)| *r != PhraseRole::Vehicle);
+        kept.into_iter()
+            .filter(|(_, r)| !(specific && *r == PhraseRole::Vehicle))
             .map(|(i, _)| i)
             .collect()
     }
@@ -835,6 +941,18 @@ impl<'a> SentenceContext<'a> {
         });
     }
 }
+
+/// Verbs of giving something up: after them "for" names the price.
+const CONCESSION_VERBS: &[&str] = &[
+    "give up",
+    "drop",
+    "abandon",
+    "cede",
+    "concede",
+    "trade",
+    "surrender",
+    "renounce",
+];
 
 struct ClaimParts<'c> {
     holder: &'c Party,

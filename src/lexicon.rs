@@ -170,10 +170,22 @@ pub struct IssueCue {
     pub phrase: String,
     /// `annex*`: the last word may go on ("annexed", "annexation").
     pub prefix: bool,
-    /// A generic vehicle word ("plan", "proposal"): it names the issue only
-    /// when nothing more specific is said ("a proposal for a buffer zone" is
-    /// about territory).
-    pub vehicle: bool,
+    pub role: PhraseRole,
+}
+
+/// How an issue phrase combines with its neighbours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PhraseRole {
+    /// Names its issue.
+    Plain,
+    /// A generic vehicle ("plan", "proposal"): it names its issue only when
+    /// nothing more specific is said ("a proposal for a buffer zone" is
+    /// about territory), and a ceasefire word beside it makes it a
+    /// ceasefire deal.
+    Vehicle,
+    /// An end-of-war phrase: right after a vehicle it is that vehicle's
+    /// purpose, one mention of a peace deal ("a plan to end the war").
+    Purpose,
 }
 
 /// The texts of the lexicon files, each with the name errors should use.
@@ -235,7 +247,7 @@ struct CueRow {
 struct IssueRow {
     issue: String,
     phrase: String,
-    vehicle: String,
+    role: String,
 }
 
 #[derive(Deserialize)]
@@ -606,17 +618,18 @@ fn load_issues(src: (&str, &str)) -> Result<Vec<IssueCue>> {
         if phrase.trim().is_empty() {
             return Err(err("empty phrase".into()));
         }
-        let vehicle = match row.vehicle.as_str() {
-            "" | "no" => false,
-            "yes" => true,
-            other => return Err(err(format!("vehicle must be yes or empty, not {other:?}"))),
+        let role = match row.role.as_str() {
+            "" => PhraseRole::Plain,
+            "vehicle" => PhraseRole::Vehicle,
+            "purpose" => PhraseRole::Purpose,
+            other => return Err(err(format!("unknown role {other:?}: vehicle, purpose or empty"))),
         };
         out.push(IssueCue {
             issue,
             line,
             phrase,
             prefix,
-            vehicle,
+            role,
         });
     }
     Ok(out)
@@ -627,7 +640,7 @@ mod tests {
     use super::*;
 
     const PARTIES: &str = "code,alias,kind,name,from,to,veto\nRUS,Russia,state,,,,\nRUS,the Kremlin,capital,,,,\n";
-    const ISSUES_CSV: &str = "issue,phrase,vehicle\nalliance,NATO membership,\nterritory,annex*,\n";
+    const ISSUES_CSV: &str = "issue,phrase,role\nalliance,NATO membership,\nterritory,annex*,\n";
     const CUES: &str =
         "stance,pattern,negated,note\ndemand,HOLDER demands that? OBJECT,,\nreport,HOLDER said that?,,\n";
     const ROLES: &str = "role\nofficials\n";
@@ -670,7 +683,7 @@ mod tests {
 
     #[test]
     fn unknown_issue() {
-        let issues = "issue,phrase,vehicle\nterritroy,land,\n";
+        let issues = "issue,phrase,role\nterritroy,land,\n";
         assert_eq!(
             error_of(PARTIES, issues, CUES),
             "issues.csv:2: unknown issue \"territroy\""
@@ -718,7 +731,7 @@ mod tests {
     #[test]
     fn check_finds_ambiguous_and_repeated_rows() {
         let parties = "code,alias,kind,name,from,to,veto\nGEO,Georgia,state,,,,\nUSA,Georgia,state,,,,\nJOR,Jordan,state,,,,Michael Jordan\nNONE,Jordan,person,Jordan X,,,\nRUS,Moscow,capital,,,,\nRUS,Moscow,capital,,,,\nUSA,Trump,person,Donald Trump,2017-01-20,2021-01-20,\nNONE,Trump,person,Donald Trump,2021-01-20,,\n";
-        let issues = "issue,phrase,vehicle\nalliance,membership,\nterritory,membership,\n";
+        let issues = "issue,phrase,role\nalliance,membership,\nterritory,membership,\n";
         let lex = load(parties, issues, CUES).unwrap();
         let problems: Vec<String> = lex.check().iter().map(|e| e.to_string()).collect();
         assert_eq!(

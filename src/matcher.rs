@@ -3,7 +3,7 @@
 //! quotations. Everything here is a span in the article text.
 
 use crate::document::Span;
-use crate::lexicon::{AliasKind, Lexicon};
+use crate::lexicon::{AliasKind, Lexicon, PhraseRole};
 
 /// What a pronoun can refer to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,7 +52,7 @@ pub struct CueMatch {
 pub struct IssueMatch {
     pub span: Span,
     pub issue: &'static str,
-    pub vehicle: bool,
+    pub role: PhraseRole,
 }
 
 pub fn is_word_char(c: char) -> bool {
@@ -169,7 +169,7 @@ pub fn issues(lex: &Lexicon, text: &str, sentence: Span) -> Vec<IssueMatch> {
             on_word_boundaries(s, m.start(), m.end(), cue.prefix).then(|| IssueMatch {
                 span: Span::new(sentence.start + m.start(), sentence.start + m.end()),
                 issue: cue.issue,
-                vehicle: cue.vehicle,
+                role: cue.role,
             })
         })
         .collect()
