@@ -622,6 +622,10 @@ impl<'a> SentenceContext<'a> {
                 .copied()
                 .or(price);
 
+            if cue.needs_condition && condition.is_none() {
+                note(m, format!("dropped: {stance} only on a condition, and none is stated"));
+                continue;
+            }
             if self.negated(m.span, holder_end.min(m.span.start)) {
                 match cue.negated {
                     Some(s) => stance = s,

@@ -159,6 +159,9 @@ pub struct Cue {
     /// The stance when the cue is negated ("will not accept" → reject);
     /// `None` drops the claim ("did not demand").
     pub negated: Option<Stance>,
+    /// The cue counts only with a condition clause ("will withdraw its
+    /// troops unless ..." is a threat, "will withdraw its troops" is not).
+    pub needs_condition: bool,
 }
 
 /// One row of `issues.csv`.
@@ -238,6 +241,7 @@ struct CueRow {
     stance: String,
     pattern: String,
     negated: String,
+    needs: String,
     #[allow(dead_code)] // documentation for the human editor
     note: String,
 }
@@ -592,11 +596,17 @@ fn load_cues(src: (&str, &str)) -> Result<Vec<Cue>> {
         if kind == CueKind::Report && !pattern.has(pattern::Slot::Holder) {
             return Err(err("a report construction needs a HOLDER slot".into()));
         }
+        let needs_condition = match row.needs.as_str() {
+            "" => false,
+            "condition" => true,
+            other => return Err(err(format!("unknown needs {other:?}: condition or empty"))),
+        };
         out.push(Cue {
             kind,
             source: row.pattern,
             pattern,
             negated,
+            needs_condition,
         });
     }
     Ok(out)
@@ -642,7 +652,7 @@ mod tests {
     const PARTIES: &str = "code,alias,kind,name,from,to,veto\nRUS,Russia,state,,,,\nRUS,the Kremlin,capital,,,,\n";
     const ISSUES_CSV: &str = "issue,phrase,role\nalliance,NATO membership,\nterritory,annex*,\n";
     const CUES: &str =
-        "stance,pattern,negated,note\ndemand,HOLDER demands that? OBJECT,,\nreport,HOLDER said that?,,\n";
+        "stance,pattern,negated,needs,note\ndemand,HOLDER demands that? OBJECT,,,\nreport,HOLDER said that?,,,\n";
     const ROLES: &str = "role\nofficials\n";
 
     fn load(parties: &str, issues: &str, cues: &str) -> Result<Lexicon> {
@@ -674,7 +684,8 @@ mod tests {
 
     #[test]
     fn unknown_stance_names_file_and_line() {
-        let cues = "stance,pattern,negated,note\ndemand,HOLDER demands OBJECT,,\ndemnad,HOLDER wants OBJECT,,\n";
+        let cues =
+            "stance,pattern,negated,needs,note\ndemand,HOLDER demands OBJECT,,,\ndemnad,HOLDER wants OBJECT,,,\n";
         assert_eq!(
             error_of(PARTIES, ISSUES_CSV, cues),
             "cues.csv:3: unknown stance \"demnad\""
@@ -692,7 +703,7 @@ mod tests {
 
     #[test]
     fn bad_pattern_column() {
-        let cues = "stance,pattern,negated,note\ndemand,HOLDER demands Object,,\n";
+        let cues = "stance,pattern,negated,needs,note\ndemand,HOLDER demands Object,,,\n";
         let e = error_of(PARTIES, ISSUES_CSV, cues);
         assert!(e.starts_with("cues.csv:2: column 16 of pattern"), "{e}");
     }

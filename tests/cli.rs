@@ -107,7 +107,7 @@ fn bad_lexicon_exits_2_naming_file_and_line() {
     }
     std::fs::write(
         dir.join("cues.csv"),
-        "stance,pattern,negated,note\ndemand,HOLDER demands OBJECT,,\ndemnad,HOLDER wants OBJECT,,\n",
+        "stance,pattern,negated,needs,note\ndemand,HOLDER demands OBJECT,,,\ndemnad,HOLDER wants OBJECT,,,\n",
     )
     .unwrap();
     let o = demarche(&["extract", "--lexicon", dir.to_str().unwrap()]);
