@@ -27,7 +27,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::document::{self, Normalized, Span};
-use crate::lexicon::{AliasKind, CueKind, Lexicon, PhraseRole, Stance};
+use crate::lexicon::{AliasKind, CueKind, Lexicon, Needs, PhraseRole, Stance};
 use crate::matcher::{self, Condition, CueMatch, IssueMatch, MentionKind, Pronoun};
 use crate::pattern::{Pattern, Slot};
 
@@ -208,11 +208,13 @@ struct SentenceContext<'a> {
     last_speaker: Option<(String, String)>,
     /// Spans of report cues ("said", "according to").
     reports: Vec<Span>,
+    /// The lexicon's role nouns ("officials").
+    roles: &'a [String],
 }
 
 impl<'a> SentenceContext<'a> {
     fn new(
-        lex: &Lexicon,
+        lex: &'a Lexicon,
         article: &'a Article,
         norm: &'a Normalized,
         span: Span,
@@ -297,6 +299,7 @@ impl<'a> SentenceContext<'a> {
             speaker: None,
             last_speaker,
             reports: reports.iter().map(|r| r.span).collect(),
+            roles: &lex.roles,
         };
         // The speaker: the holder of the first report cue that has one.
         for r in &reports {
@@ -329,29 +332,20 @@ impl<'a> SentenceContext<'a> {
     /// The nearest holder-capable party before `pos`, with the parties
     /// coordinated with it ("Ukraine and Russia").
     fn holders_before(&self, pos: usize) -> Vec<Party> {
+        let from = self.subordinate_start(pos).unwrap_or(self.span.start);
         let candidates: Vec<&Party> = self
             .parties
             .iter()
-            .filter(|p| p.span.end <= pos && !self.in_condition(p.span))
+            .filter(|p| p.span.start >= from && p.span.end <= pos && !self.in_condition(p.span))
             .collect();
         // A party introduced by a preposition of direction or company is a
         // recipient, not a subject ("a memorandum to Ukraine demanding").
-        let recipient = |p: &Party| {
-            let before = &self.text[self.span.start..p.span.start];
-            matcher::words(before).last().is_some_and(|(_, w)| {
-                matches!(
-                    w,
-                    "to" | "with" | "against" | "into" | "toward" | "towards" | "on" | "at" | "about" | "over"
-                )
-            })
-        };
-        let Some(mut i) = candidates.iter().rposition(|p| p.holder && !recipient(p)) else {
+        let Some(mut i) = candidates.iter().rposition(|p| p.holder && !self.after_preposition(p)) else {
             return Vec::new();
         };
-        // An appositive names the subject's role: "Yuri Ushakov, the adviser
-        // to President Putin, said" is Ushakov speaking.
-        let after = self.text[candidates[i].span.end..pos].trim_start();
-        if after.starts_with(',') && after[1..].trim().is_empty() {
+        // An appositive is not the subject: "Yuri Ushakov, the adviser to
+        // President Putin, said", "Pakistan, a key U.S. ally, has refused".
+        if self.text[candidates[i].span.end..pos].matches(',').count() == 1 {
             let head = candidates[..i].iter().rposition(|p| {
                 p.holder
                     && self.text[p.span.end..candidates[i].span.start]
@@ -359,7 +353,7 @@ impl<'a> SentenceContext<'a> {
                         .starts_with(',')
             });
             if let Some(h) = head
-                && !self.text[candidates[h].span.end..candidates[i].span.start][1..].contains([',', ';'])
+                && self.text[candidates[h].span.end..pos].matches(',').count() == 2
             {
                 i = h;
             }
@@ -377,6 +371,62 @@ impl<'a> SentenceContext<'a> {
             }
         }
         out
+    }
+
+    /// Whether a party is the object of a preposition ("a memorandum to
+    /// Ukraine", "students throughout Indonesia"), so not a subject. "In"
+    /// after a role noun is a seat ("officials in Moscow said").
+    fn after_preposition(&self, p: &Party) -> bool {
+        let before: Vec<&str> = matcher::words(&self.text[self.span.start..p.span.start])
+            .map(|(_, w)| w)
+            .collect();
+        let Some(last) = before.last() else {
+            return false;
+        };
+        if *last == "in" {
+            return !(before.len() >= 2 && self.is_role(before[before.len() - 2]));
+        }
+        PREPOSITIONS.contains(last)
+    }
+
+    /// The subject of the clause containing `pos`: the first party, not
+    /// governed by a preposition, within the clause's first words (after
+    /// the sentence start, "that" or a colon).
+    fn subject(&self, pos: usize) -> Option<Party> {
+        let before = &self.text[self.span.start..pos];
+        let mut start = self.span.start;
+        for (i, w) in matcher::words(before) {
+            if w == "that" {
+                start = self.span.start + i + w.len();
+            }
+        }
+        if let Some(colon) = before.rfind(':') {
+            start = start.max(self.span.start + colon + 1);
+        }
+        let opening: Vec<(usize, &str)> = matcher::words(&self.text[start..pos]).take(8).collect();
+        let limit = opening.last().map_or(start, |(i, w)| start + i + w.len());
+        self.parties
+            .iter()
+            .find(|p| {
+                p.holder
+                    && p.span.start >= start
+                    && p.span.end <= limit
+                    && !self.after_preposition(p)
+                    && !self.in_condition(p.span)
+            })
+            .cloned()
+    }
+
+    /// Start of a subordinate clause with its own subject between the
+    /// parties before `pos` and `pos` ("... as the opposition threatened").
+    fn subordinate_start(&self, pos: usize) -> Option<usize> {
+        let before = &self.text[self.span.start..pos];
+        let words: Vec<(usize, &str)> = matcher::words(before).collect();
+        words.windows(2).rev().find_map(|pair| {
+            let ((i, conj), (_, next)) = (pair[0], pair[1]);
+            (SUBORDINATORS.contains(&conj) && DETERMINERS.contains(&next.to_lowercase().as_str()))
+                .then_some(self.span.start + i + conj.len())
+        })
     }
 
     /// The nearest party shortly after `pos` (passive "by X"), with the
@@ -434,10 +484,92 @@ impl<'a> SentenceContext<'a> {
             .collect::<Vec<_>>()
             .iter()
             .rev()
-            .take(3)
-            .skip_while(|w| **w == "to" || w.ends_with("ly") || **w == "also")
+            .take(4)
+            .skip_while(|w| AUXILIARIES.contains(w) || w.ends_with("ly"))
             .take(1)
             .any(|w| *w == "and" || *w == "but")
+    }
+
+    /// An infinitive of purpose or a gerund after a preposition: "to
+    /// demand", "in demanding".
+    fn infinitive_or_gerund(&self, anchor: Span) -> bool {
+        let before = &self.text[self.span.start..anchor.start];
+        let Some((_, last)) = matcher::words(before).last() else {
+            return false;
+        };
+        let first = matcher::words(self.slice(anchor)).next().map_or("", |(_, w)| w);
+        (last == "to" && !first.ends_with("ed"))
+            || (matches!(last, "in" | "by" | "while" | "after") && first.ends_with("ing"))
+    }
+
+    /// A verb in the passive ("was rejected by Kyiv", "are wanted at
+    /// home"): the agent after "by", or nobody.
+    fn passive_agent(&self, anchor: Span) -> Option<Vec<Party>> {
+        let first = matcher::words(self.slice(anchor)).next().map_or("", |(_, w)| w);
+        if !(first.ends_with("ed") || first.ends_with("en")) {
+            return None;
+        }
+        let before: Vec<&str> = matcher::words(&self.text[self.span.start..anchor.start])
+            .map(|(_, w)| w)
+            .collect();
+        let be = before
+            .iter()
+            .rev()
+            .take(3)
+            .skip_while(|w| w.ends_with("ly") || matches!(**w, "not" | "also" | "being" | "been"))
+            .take(1)
+            .any(|w| matches!(*w, "is" | "are" | "was" | "were" | "be" | "been" | "being"));
+        let after = self.text[anchor.end..self.span.end].trim_start();
+        if !be || after.starts_with("to ") {
+            return None;
+        }
+        Some(if after.starts_with("by ") {
+            self.holders_after(anchor.end)
+        } else {
+            Vec::new()
+        })
+    }
+
+    /// Whether the word before `anchor` (past auxiliaries and adverbs, or
+    /// one adjective after a possessive) is its subject or possessor.
+    fn has_subject_before(&self, anchor: Span) -> bool {
+        let words: Vec<(usize, &str)> = matcher::words(&self.text[self.span.start..anchor.start]).collect();
+        let ends_party = |i: usize, w: &str| {
+            let end = self.span.start + i + w.len();
+            self.parties
+                .iter()
+                .any(|p| p.span.end == end || p.span.end + 2 >= end && p.span.end <= end && p.span.start < end)
+        };
+        let possessive = |w: &str| {
+            w.ends_with("'s") || w.ends_with("’s") || matches!(w, "its" | "his" | "her" | "their" | "our" | "my")
+        };
+        let mut skipped = 0;
+        for &(i, w) in words.iter().rev().take(4) {
+            if ends_party(i, w)
+                || possessive(w)
+                || matches!(
+                    w,
+                    "he" | "she" | "it" | "they" | "we" | "He" | "She" | "It" | "They" | "We"
+                )
+            {
+                return true;
+            }
+            let lower = w.to_lowercase();
+            if AUXILIARIES.contains(&lower.as_str()) || lower.ends_with("ly") || skipped == 0 && words.len() >= 2 {
+                skipped += 1;
+                if skipped > 2 {
+                    return false;
+                }
+                continue;
+            }
+            return false;
+        }
+        false
+    }
+
+    fn is_role(&self, word: &str) -> bool {
+        let w = word.to_lowercase();
+        self.roles.iter().any(|r| r.rsplit(' ').next() == Some(w.as_str()))
     }
 
     fn negated(&self, anchor: Span, holder_end: usize) -> bool {
@@ -518,6 +650,10 @@ impl<'a> SentenceContext<'a> {
             let CueKind::Stance(mut stance) = cue.kind else {
                 continue;
             };
+            if cue.needs == Needs::Subject && !self.has_subject_before(m.span) {
+                note(m, "dropped: a noun here, without its holder right before it".into());
+                continue;
+            }
             // A cue inside another cue's object is that cue's content
             // ("persuade Russia to accept", "accomplish its demands")
             // unless it opens a clause with a subject of its own ("warned
@@ -542,13 +678,12 @@ impl<'a> SentenceContext<'a> {
                 self.speaker_or_last().into_iter().collect()
             } else if self.coordinated(m.span) && !previous_holders.is_empty() {
                 previous_holders.clone()
-            } else if self.coordinated(m.span) {
-                let start = self.clause_start(m.span.start, 30);
-                let first = self
-                    .parties
-                    .iter()
-                    .find(|p| p.holder && p.span.start >= start && p.span.end <= m.span.start);
-                first.cloned().into_iter().collect()
+            } else if self.coordinated(m.span) || self.infinitive_or_gerund(m.span) {
+                // "... and would deny", "staged protests to demand", "joined
+                // them in demanding": the clause's subject holds it.
+                self.subject(m.span.start).into_iter().collect()
+            } else if let Some(agent) = self.passive_agent(m.span) {
+                agent
             } else {
                 // Without a subject of its own, a quoted stance or a
                 // construction with no HOLDER slot ("the proposals would
@@ -622,7 +757,7 @@ impl<'a> SentenceContext<'a> {
                 .copied()
                 .or(price);
 
-            if cue.needs_condition && condition.is_none() {
+            if cue.needs == Needs::Condition && condition.is_none() {
                 note(m, format!("dropped: {stance} only on a condition, and none is stated"));
                 continue;
             }
@@ -945,6 +1080,49 @@ impl<'a> SentenceContext<'a> {
         });
     }
 }
+
+/// Words that may stand between a coordinating "and" and its verb.
+const AUXILIARIES: &[&str] = &[
+    "to", "also", "would", "will", "could", "can", "may", "might", "should", "has", "have", "had", "is", "are", "was",
+    "were", "then", "further", "again", "still", "not", "did", "does", "do", "cannot", "never", "now", "once",
+];
+
+/// Prepositions whose object is not the subject of a following verb.
+const PREPOSITIONS: &[&str] = &[
+    "to",
+    "with",
+    "against",
+    "into",
+    "toward",
+    "towards",
+    "on",
+    "at",
+    "about",
+    "over",
+    "throughout",
+    "across",
+    "near",
+    "around",
+    "beyond",
+    "outside",
+    "inside",
+    "within",
+    "under",
+    "between",
+    "among",
+    "amid",
+    "despite",
+];
+
+/// Conjunctions that open a clause with its own subject.
+const SUBORDINATORS: &[&str] = &[
+    "as", "while", "because", "although", "though", "whereas", "when", "after", "before", "since",
+];
+
+/// Words that start a noun phrase (the subject after a subordinator).
+const DETERMINERS: &[&str] = &[
+    "the", "a", "an", "his", "her", "their", "its", "some", "many", "other", "several",
+];
 
 /// Verbs of giving something up: after them "for" names the price.
 const CONCESSION_VERBS: &[&str] = &[

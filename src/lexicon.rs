@@ -159,9 +159,21 @@ pub struct Cue {
     /// The stance when the cue is negated ("will not accept" → reject);
     /// `None` drops the claim ("did not demand").
     pub negated: Option<Stance>,
-    /// The cue counts only with a condition clause ("will withdraw its
-    /// troops unless ..." is a threat, "will withdraw its troops" is not).
-    pub needs_condition: bool,
+    /// What the cue needs besides its words.
+    pub needs: Needs,
+}
+
+/// What a construction needs besides its words (`needs` in `cues.csv`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Needs {
+    Nothing,
+    /// A condition clause: "will withdraw its troops unless ..." is a
+    /// threat, "will withdraw its troops" is not.
+    Condition,
+    /// Its subject or possessor right before it: "Russia demands",
+    /// "Moscow's other demands", not "conflicting demands" (a word that
+    /// is a verb or a noun).
+    Subject,
 }
 
 /// One row of `issues.csv`.
@@ -596,17 +608,18 @@ fn load_cues(src: (&str, &str)) -> Result<Vec<Cue>> {
         if kind == CueKind::Report && !pattern.has(pattern::Slot::Holder) {
             return Err(err("a report construction needs a HOLDER slot".into()));
         }
-        let needs_condition = match row.needs.as_str() {
-            "" => false,
-            "condition" => true,
-            other => return Err(err(format!("unknown needs {other:?}: condition or empty"))),
+        let needs = match row.needs.as_str() {
+            "" => Needs::Nothing,
+            "condition" => Needs::Condition,
+            "subject" => Needs::Subject,
+            other => return Err(err(format!("unknown needs {other:?}: condition, subject or empty"))),
         };
         out.push(Cue {
             kind,
             source: row.pattern,
             pattern,
             negated,
-            needs_condition,
+            needs,
         });
     }
     Ok(out)
