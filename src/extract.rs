@@ -519,12 +519,13 @@ impl<'a> SentenceContext<'a> {
             .skip_while(|w| w.ends_with("ly") || matches!(**w, "not" | "also" | "being" | "been"))
             .take(1)
             .any(|w| matches!(*w, "is" | "are" | "was" | "were" | "be" | "been" | "being"));
-        let after = self.text[anchor.end..self.span.end].trim_start();
+        let after_verb = anchor.start + self.slice(anchor).find(' ').unwrap_or(anchor.end - anchor.start);
+        let after = self.text[after_verb..self.span.end].trim_start();
         if !be || after.starts_with("to ") {
             return None;
         }
         Some(if after.starts_with("by ") {
-            self.holders_after(anchor.end)
+            self.holders_after(after_verb)
         } else {
             Vec::new()
         })
@@ -567,6 +568,25 @@ impl<'a> SentenceContext<'a> {
         false
     }
 
+    /// Whether the cue is the content of an obligation ("Kagame must agree
+    /// to", "Russia has to accept").
+    fn after_obligation(&self, anchor: Span) -> bool {
+        let words: Vec<&str> = matcher::words(&self.text[self.span.start..anchor.start])
+            .map(|(_, w)| w)
+            .collect();
+        let last = words
+            .iter()
+            .rev()
+            .find(|w| !w.ends_with("ly") && !matches!(**w, "also" | "first"));
+        match last {
+            Some(&"must") | Some(&"should") => true,
+            Some(&"to") => {
+                words.len() >= 2 && matches!(words[words.len() - 2], "has" | "have" | "had" | "need" | "needs")
+            }
+            _ => false,
+        }
+    }
+
     fn is_role(&self, word: &str) -> bool {
         let w = word.to_lowercase();
         self.roles.iter().any(|r| r.rsplit(' ').next() == Some(w.as_str()))
@@ -602,12 +622,12 @@ impl<'a> SentenceContext<'a> {
         None
     }
 
-    /// Finds one of `closers` within 8 words after `from`: the gap before it
+    /// Finds one of `closers` within 12 words after `from`: the gap before it
     /// and the end of the closer.
     fn find_closer(&self, from: usize, closers: &[String]) -> Option<(Span, usize)> {
         let rest = &self.text[from..self.span.end];
         for (n, (i, _)) in matcher::words(rest).enumerate() {
-            if n > 8 {
+            if n > 12 {
                 break;
             }
             let tail = &rest[i..];
@@ -650,6 +670,13 @@ impl<'a> SentenceContext<'a> {
             let CueKind::Stance(mut stance) = cue.kind else {
                 continue;
             };
+            if self.after_obligation(m.span) {
+                note(
+                    m,
+                    "dropped: what someone must do is another party's demand, not a stance".into(),
+                );
+                continue;
+            }
             if cue.needs == Needs::Subject && !self.has_subject_before(m.span) {
                 note(m, "dropped: a noun here, without its holder right before it".into());
                 continue;
@@ -675,7 +702,20 @@ impl<'a> SentenceContext<'a> {
             let holders: Vec<Party> = if pattern.after == Some(Slot::Holder) {
                 self.holders_after(cue_end)
             } else if pattern.before == Some(Slot::Target) {
-                self.speaker_or_last().into_iter().collect()
+                // "Russia said Sudan must", "Chirac reminded Iraq that it
+                // must": the speaker, else the sentence's subject.
+                let target_start = self
+                    .parties
+                    .iter()
+                    .rfind(|p| p.span.end <= m.span.start)
+                    .map_or(m.span.start, |p| p.span.start);
+                self.speaker
+                    .as_ref()
+                    .and_then(|_| self.speaker_or_last())
+                    .or_else(|| self.subject(target_start))
+                    .or_else(|| self.speaker_or_last())
+                    .into_iter()
+                    .collect()
             } else if self.coordinated(m.span) && !previous_holders.is_empty() {
                 previous_holders.clone()
             } else if self.coordinated(m.span) || self.infinitive_or_gerund(m.span) {
@@ -920,7 +960,7 @@ impl<'a> SentenceContext<'a> {
         if let Some(semi) = self.text[start..self.span.end].find(';') {
             end = start + semi;
         }
-        for c in later {
+        for c in later.iter().filter(|c| c.span.start >= start) {
             if c.span.start >= end {
                 break;
             }
@@ -948,7 +988,7 @@ impl<'a> SentenceContext<'a> {
                 end = c.span.start;
             }
         }
-        end
+        end.max(start)
     }
 
     fn first_party_in(&self, span: Span, exclude: &[&str]) -> Option<String> {

@@ -487,7 +487,7 @@ fn spellings(phrase: &str, capitalise: bool) -> Vec<String> {
 
 fn build(patterns: &[String], case_insensitive: bool) -> Result<AhoCorasick> {
     AhoCorasickBuilder::new()
-        .match_kind(MatchKind::LeftmostLongest)
+        .match_kind(MatchKind::Standard)
         .ascii_case_insensitive(case_insensitive)
         .build(patterns)
         .map_err(|e| Error::data("lexicon", 0, format!("cannot compile matcher: {e}")))

@@ -2,6 +2,8 @@
 //! pronouns), stance cue anchors, issue phrases, condition clauses and
 //! quotations. Everything here is a span in the article text.
 
+use aho_corasick::AhoCorasick;
+
 use crate::document::Span;
 use crate::lexicon::{AliasKind, Lexicon, PhraseRole};
 
@@ -66,26 +68,43 @@ pub fn on_word_boundaries(text: &str, start: usize, end: usize, prefix: bool) ->
     before_ok && after_ok
 }
 
+/// Whole-word matches of `matcher` in `s`, leftmost-longest among those on
+/// word boundaries: a longer phrase that fails the boundary check ("threatened
+/// to" in "threatened today") does not hide a shorter one that passes.
+/// `prefix(pattern)` says whether a pattern's last word may go on.
+fn whole_words(matcher: &AhoCorasick, s: &str, prefix: impl Fn(usize) -> bool) -> Vec<(usize, usize, usize)> {
+    let mut found: Vec<(usize, usize, usize)> = matcher
+        .find_overlapping_iter(s)
+        .filter(|m| on_word_boundaries(s, m.start(), m.end(), prefix(m.pattern().as_usize())))
+        .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
+        .collect();
+    found.sort_by_key(|&(start, end, _)| (start, std::cmp::Reverse(end)));
+    let mut out: Vec<(usize, usize, usize)> = Vec::with_capacity(found.len());
+    for f in found {
+        if out.last().is_none_or(|last| f.0 >= last.1) {
+            out.push(f);
+        }
+    }
+    out
+}
+
 /// Party mentions in `sentence` (a span of `text`), on `date` (yyyymmdd).
 pub fn mentions(lex: &Lexicon, text: &str, sentence: Span, date: Option<u32>) -> Vec<Mention> {
     let s = &text[sentence.start..sentence.end];
     let mut out = Vec::new();
-    for m in lex.party_matcher.find_iter(s) {
-        if !on_word_boundaries(s, m.start(), m.end(), false) {
-            continue;
-        }
+    for (m_start, m_end, pattern) in whole_words(&lex.party_matcher, s, |_| false) {
         let Some(alias) = lex
-            .aliases_for(m.pattern().as_usize(), date)
+            .aliases_for(pattern, date)
             .find(|a| !a.veto.iter().any(|v| s.contains(v.as_str())))
         else {
             continue;
         };
-        let mut end = m.end();
+        let mut end = m_end;
         let (holder, plural) = match alias.kind {
-            AliasKind::Adjective => match role_after(lex, &s[m.end()..]) {
+            AliasKind::Adjective => match role_after(lex, &s[m_end..]) {
                 Some(len) => {
-                    end = m.end() + len;
-                    let role = &s[m.end()..end];
+                    end = m_end + len;
+                    let role = &s[m_end..end];
                     (true, role.ends_with('s') && !role.ends_with("ss"))
                 }
                 None => (false, false),
@@ -94,7 +113,7 @@ pub fn mentions(lex: &Lexicon, text: &str, sentence: Span, date: Option<u32>) ->
             _ => (true, false),
         };
         out.push(Mention {
-            span: Span::new(sentence.start + m.start(), sentence.start + end),
+            span: Span::new(sentence.start + m_start, sentence.start + end),
             what: MentionKind::Party {
                 code: alias.code.clone(),
                 kind: alias.kind,
@@ -149,12 +168,11 @@ pub fn words(s: &str) -> impl Iterator<Item = (usize, &str)> {
 /// Stance cue anchors in the sentence.
 pub fn cues(lex: &Lexicon, text: &str, sentence: Span) -> Vec<CueMatch> {
     let s = &text[sentence.start..sentence.end];
-    lex.cue_matcher
-        .find_iter(s)
-        .filter(|m| on_word_boundaries(s, m.start(), m.end(), false))
-        .map(|m| CueMatch {
-            span: Span::new(sentence.start + m.start(), sentence.start + m.end()),
-            cues: lex.cue_patterns[m.pattern().as_usize()].clone(),
+    whole_words(&lex.cue_matcher, s, |_| false)
+        .into_iter()
+        .map(|(start, end, pattern)| CueMatch {
+            span: Span::new(sentence.start + start, sentence.start + end),
+            cues: lex.cue_patterns[pattern].clone(),
         })
         .collect()
 }
@@ -162,15 +180,15 @@ pub fn cues(lex: &Lexicon, text: &str, sentence: Span) -> Vec<CueMatch> {
 /// Issue phrases in the sentence.
 pub fn issues(lex: &Lexicon, text: &str, sentence: Span) -> Vec<IssueMatch> {
     let s = &text[sentence.start..sentence.end];
-    lex.issue_matcher
-        .find_iter(s)
-        .filter_map(|m| {
-            let cue = &lex.issue_cues[lex.issue_patterns[m.pattern().as_usize()]];
-            on_word_boundaries(s, m.start(), m.end(), cue.prefix).then(|| IssueMatch {
-                span: Span::new(sentence.start + m.start(), sentence.start + m.end()),
+    whole_words(&lex.issue_matcher, s, |p| lex.issue_cues[lex.issue_patterns[p]].prefix)
+        .into_iter()
+        .map(|(start, end, pattern)| {
+            let cue = &lex.issue_cues[lex.issue_patterns[pattern]];
+            IssueMatch {
+                span: Span::new(sentence.start + start, sentence.start + end),
                 issue: cue.issue,
                 role: cue.role,
-            })
+            }
         })
         .collect()
 }
