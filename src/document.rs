@@ -377,6 +377,36 @@ mod tests {
     t!(whitespace_only, " \n\u{a0}\r\n ", []);
 
     #[test]
+    fn datelines() {
+        for (text, want) in [
+            (
+                "TAIPEI (Taiwan News) — Accepting it is the only way.",
+                "Accepting it is the only way.",
+            ),
+            ("KYIV, June 2 (Reuters) - Russia said.", "Russia said."),
+            ("Dec. 14 (UPI) — Zelensky said Sunday.", "Zelensky said Sunday."),
+            (
+                "TEHRAN – Iran’s Foreign Ministry has commented.",
+                "Iran’s Foreign Ministry has commented.",
+            ),
+            (
+                "Russia said — again — that it would not.",
+                "Russia said — again — that it would not.",
+            ),
+            (
+                "The talks — held in Geneva — went on.",
+                "The talks — held in Geneva — went on.",
+            ),
+            (
+                "NATO said — again — that it would not.",
+                "NATO said — again — that it would not.",
+            ),
+        ] {
+            assert_eq!(&text[dateline_len(text)..], want, "{text}");
+        }
+    }
+
+    #[test]
     fn normalized_maps_back() {
         let text = "A\u{a0}\u{a0}demand\tthat  Kyiv.";
         let n = Normalized::new(text);
@@ -400,6 +430,48 @@ mod tests {
         }
         assert_eq!(doc.headline, Some(Span::new(0, 13)));
     }
+}
+
+/// Byte length of a dateline opening `sentence` ("TAIPEI (Taiwan News) — ",
+/// "KYIV, June 2 (Reuters) - ", "Dec. 14 (UPI) — "), including the dash and
+/// the space after it; 0 when there is none.
+pub fn dateline_len(sentence: &str) -> usize {
+    dateline
+        .parse(sentence)
+        .map_or(0, |(rest, _)| sentence.len() - rest.len())
+}
+
+/// A dateline: a short place or date with an optional (source), then a dash.
+fn dateline(input: &str) -> IResult<&str, &str> {
+    let fail = || nom::Err::Error(nom::error::Error::new(input, nom::error::ErrorKind::Verify));
+    let window = &input[..floor_char_boundary(input, 100)];
+    let dash = ["—", "–", " - ", " -- "]
+        .iter()
+        .filter_map(|d| window.find(d))
+        .min()
+        .ok_or_else(fail)?;
+    let head = input[..dash].trim_end();
+    let words = head.split_whitespace().count();
+    let shouting = head
+        .split(|c: char| !c.is_alphabetic())
+        .any(|w| w.chars().count() >= 3 && w.chars().all(char::is_uppercase));
+    let sourced = head.ends_with(')');
+    let names_only = head
+        .split_whitespace()
+        .all(|w| !w.starts_with(|c: char| c.is_lowercase()));
+    if head.is_empty() || !names_only || words > 8 || !(shouting || sourced) || head.contains(['“', '"', '!', '?']) {
+        return Err(fail());
+    }
+    let (rest, _) = take_while(|c: char| matches!(c, '—' | '–' | '-') || is_space(c)).parse(&input[dash..])?;
+    Ok((rest, head))
+}
+
+fn floor_char_boundary(s: &str, mut at: usize) -> usize {
+    at = at.min(s.len());
+    while !s.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
 }
 
 /// Text with horizontal whitespace normalised (tabs, non-breaking and other

@@ -24,6 +24,8 @@
 //! 6. A conditional offer also yields a demand on the condition's issue; a
 //!    conditional acceptance is an offer.
 
+use std::collections::HashMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::document::{self, Normalized, Span};
@@ -87,6 +89,9 @@ struct Discourse {
     recent: Vec<(String, String, Pronoun)>,
     /// The last party that spoke, with the speaker's name.
     speaker: Option<(String, String)>,
+    /// Each word of the full names of persons mentioned so far → (code,
+    /// name), so that a later "Chen" or "Aliyev" alone is recognised.
+    names: HashMap<String, (String, String)>,
 }
 
 impl Discourse {
@@ -229,8 +234,33 @@ impl<'a> SentenceContext<'a> {
             .collect();
         let in_quote = |s: Span| quotes.iter().any(|q| q.contains(s));
         let last_speaker = discourse.speaker.clone();
+        // A dateline ("TAIPEI (Taiwan News) —") names a place, not a party.
+        let body_start = span.start + document::dateline_len(&text[span.start..span.end]);
+        let mut mentions = matcher::mentions(lex, text, span, article.date);
+        mentions.retain(|m| m.span.start >= body_start);
+        // A person named in full earlier is later called by one name ("Chen
+        // Binhua" ... "Chen warned").
+        for (i, w) in matcher::words(&text[body_start..span.end]) {
+            let at = Span::new(body_start + i, body_start + i + w.len());
+            if mentions.iter().any(|m| m.span.start < at.end && at.start < m.span.end) {
+                continue;
+            }
+            if let Some((code, name)) = discourse.names.get(w) {
+                mentions.push(matcher::Mention {
+                    span: at,
+                    what: MentionKind::Party {
+                        code: code.clone(),
+                        kind: AliasKind::Person,
+                        name: name.clone(),
+                        holder: true,
+                        plural: false,
+                    },
+                });
+            }
+        }
+        mentions.sort_by_key(|m| m.span.start);
         let mut parties = Vec::new();
-        for m in matcher::mentions(lex, text, span, article.date) {
+        for m in mentions {
             match m.what {
                 MentionKind::Party {
                     code,
@@ -243,6 +273,14 @@ impl<'a> SentenceContext<'a> {
                         discourse
                             .recent
                             .push((code.clone(), name.clone(), referent(kind, plural)));
+                    }
+                    if kind == AliasKind::Person {
+                        for part in name.split_whitespace().filter(|p| p.chars().count() >= 3) {
+                            discourse
+                                .names
+                                .entry(part.to_string())
+                                .or_insert_with(|| (code.clone(), name.clone()));
+                        }
                     }
                     parties.push(Party {
                         span: m.span,
@@ -271,15 +309,13 @@ impl<'a> SentenceContext<'a> {
         // A cue word inside a party's name is not a cue ("United States").
         let all_cues: Vec<CueMatch> = matcher::cues(lex, text, span)
             .into_iter()
+            .filter(|c| c.span.start >= body_start)
             .filter(|c| {
                 !parties
                     .iter()
                     .any(|p| !p.pronoun && p.span.start < c.span.end && c.span.start < p.span.end)
             })
             .collect();
-        let (reports, cues): (Vec<CueMatch>, Vec<CueMatch>) = all_cues
-            .into_iter()
-            .partition(|c| c.cues.iter().all(|&i| lex.cues[i].kind == CueKind::Report));
         // An issue word inside a party's name is not an issue ("Ukrainian
         // negotiators", "the Peace Council").
         let issues: Vec<IssueMatch> = matcher::issues(lex, text, span)
@@ -292,18 +328,28 @@ impl<'a> SentenceContext<'a> {
             article,
             span,
             parties,
-            cues,
+            cues: all_cues,
             issues,
             conditions: matcher::conditions(text, span),
             quotes,
             speaker: None,
             last_speaker,
-            reports: reports.iter().map(|r| r.span).collect(),
+            reports: Vec::new(),
             roles: &lex.roles,
         };
+        // Reported speech ("said", "according to") is told apart by the
+        // construction that fits ("told reporters" vs "told Kyiv to").
+        let (reports, cues): (Vec<CueMatch>, Vec<CueMatch>) =
+            std::mem::take(&mut ctx.cues).into_iter().partition(|c| {
+                ctx.fit(lex, c)
+                    .is_some_and(|(row, ..)| lex.cues[row].kind == CueKind::Report)
+            });
+        ctx.cues = cues;
+        ctx.reports = reports.iter().map(|r| r.span).collect();
         // The speaker: the holder of the first report cue that has one.
         for r in &reports {
-            let cue = &lex.cues[r.cues[0]];
+            let Some((row, ..)) = ctx.fit(lex, r) else { continue };
+            let cue = &lex.cues[row];
             let found = if cue.pattern.after == Some(Slot::Holder) {
                 ctx.holders_after(r.span.end)
             } else {
@@ -626,8 +672,9 @@ impl<'a> SentenceContext<'a> {
     /// and the end of the closer.
     fn find_closer(&self, from: usize, closers: &[String]) -> Option<(Span, usize)> {
         let rest = &self.text[from..self.span.end];
-        for (n, (i, _)) in matcher::words(rest).enumerate() {
-            if n > 12 {
+        for (n, (i, w)) in matcher::words(rest).enumerate() {
+            // The gap is a noun phrase: no clause or list boundary inside.
+            if n > 12 || w == "that" || rest[..i].contains([',', ';']) {
                 break;
             }
             let tail = &rest[i..];
@@ -699,6 +746,11 @@ impl<'a> SentenceContext<'a> {
             }
 
             // Holder.
+            let passive = if pattern.before == Some(Slot::Holder) {
+                self.passive_agent(m.span)
+            } else {
+                None
+            };
             let holders: Vec<Party> = if pattern.after == Some(Slot::Holder) {
                 self.holders_after(cue_end)
             } else if pattern.before == Some(Slot::Target) {
@@ -722,7 +774,7 @@ impl<'a> SentenceContext<'a> {
                 // "... and would deny", "staged protests to demand", "joined
                 // them in demanding": the clause's subject holds it.
                 self.subject(m.span.start).into_iter().collect()
-            } else if let Some(agent) = self.passive_agent(m.span) {
+            } else if let Some(agent) = passive.clone() {
                 agent
             } else {
                 // Without a subject of its own, a quoted stance or a
@@ -755,7 +807,9 @@ impl<'a> SentenceContext<'a> {
             previous_holders = holders.clone();
 
             // Object.
-            let object = if pattern.before == Some(Slot::Object) {
+            // In the passive the object is the subject: "the plan was
+            // rejected by Kyiv".
+            let object = if pattern.before == Some(Slot::Object) || passive.is_some() {
                 Span::new(self.clause_start(m.span.start, 12), m.span.start)
             } else if pattern.after == Some(Slot::Object) || pattern.after.is_none() {
                 let start = if pattern.gap.as_ref().is_some_and(|g| g.0 == Slot::Object) {
