@@ -306,14 +306,20 @@ impl<'a> SentenceContext<'a> {
                 }
             }
         }
-        // A cue word inside a party's name is not a cue ("United States").
+        // A cue word inside a party's name is not a cue ("United States"),
+        // except a noun naming the party's act after its adjective ("the
+        // Ukrainian proposal"), which the party holds.
         let all_cues: Vec<CueMatch> = matcher::cues(lex, text, span)
             .into_iter()
             .filter(|c| c.span.start >= body_start)
             .filter(|c| {
-                !parties
-                    .iter()
-                    .any(|p| !p.pronoun && p.span.start < c.span.end && c.span.start < p.span.end)
+                !parties.iter().any(|p| {
+                    let overlaps = !p.pronoun && p.span.start < c.span.end && c.span.start < p.span.end;
+                    let owned_noun = p.span.start < c.span.start
+                        && p.span.end == c.span.end
+                        && c.cues.iter().any(|&i| lex.cues[i].needs == Needs::Subject);
+                    overlaps && !owned_noun
+                })
             })
             .collect();
         // An issue word inside a party's name is not an issue ("Ukrainian
@@ -350,8 +356,18 @@ impl<'a> SentenceContext<'a> {
         for r in &reports {
             let Some((row, ..)) = ctx.fit(lex, r) else { continue };
             let cue = &lex.cues[row];
-            let found = if cue.pattern.after == Some(Slot::Holder) {
-                ctx.holders_after(r.span.end)
+            // After a quotation ("…,” said Aliyev) the speaker follows.
+            let inverted = text[span.start..r.span.start]
+                .trim_end()
+                .trim_end_matches(',')
+                .ends_with(['”', '"']);
+            let found = if cue.pattern.after == Some(Slot::Holder) || inverted {
+                let after = ctx.holders_after(r.span.end);
+                if after.is_empty() {
+                    ctx.holders_before(r.span.start)
+                } else {
+                    after
+                }
             } else {
                 ctx.holders_before(r.span.start)
             };
@@ -577,41 +593,38 @@ impl<'a> SentenceContext<'a> {
         })
     }
 
-    /// Whether the word before `anchor` (past auxiliaries and adverbs, or
-    /// one adjective after a possessive) is its subject or possessor.
-    fn has_subject_before(&self, anchor: Span) -> bool {
+    /// The subject or possessor right before `anchor` (past auxiliaries
+    /// and adverbs, or one adjective): "Russia demands", "Moscow's other
+    /// demands", "the U.S. proposal", "its proposals". `None` for a noun
+    /// without one ("conflicting demands", "hostage-takers' demands").
+    fn subject_before(&self, anchor: Span) -> Option<Party> {
         let words: Vec<(usize, &str)> = matcher::words(&self.text[self.span.start..anchor.start]).collect();
-        let ends_party = |i: usize, w: &str| {
-            let end = self.span.start + i + w.len();
-            self.parties
-                .iter()
-                .any(|p| p.span.end == end || p.span.end + 2 >= end && p.span.end <= end && p.span.start < end)
-        };
-        let possessive = |w: &str| {
-            w.ends_with("'s") || w.ends_with("’s") || matches!(w, "its" | "his" | "her" | "their" | "our" | "my")
-        };
         let mut skipped = 0;
         for &(i, w) in words.iter().rev().take(4) {
-            if ends_party(i, w)
-                || possessive(w)
-                || matches!(
-                    w,
-                    "he" | "she" | "it" | "they" | "we" | "He" | "She" | "It" | "They" | "We"
-                )
-            {
-                return true;
+            let start = self.span.start + i;
+            let end = start + w.len();
+            // The party ending this word, possibly before a possessive 's.
+            let party = self
+                .parties
+                .iter()
+                .rfind(|p| p.span.end <= end && p.span.end > start.saturating_sub(1) && end - p.span.end <= "’s".len());
+            if let Some(p) = party {
+                return Some(p.clone());
             }
             let lower = w.to_lowercase();
-            if AUXILIARIES.contains(&lower.as_str()) || lower.ends_with("ly") || skipped == 0 && words.len() >= 2 {
+            if lower.ends_with("'s") || lower.ends_with("’s") || lower.ends_with('\'') {
+                return None;
+            }
+            if AUXILIARIES.contains(&lower.as_str()) || lower.ends_with("ly") || skipped == 0 {
                 skipped += 1;
                 if skipped > 2 {
-                    return false;
+                    return None;
                 }
                 continue;
             }
-            return false;
+            return None;
         }
-        false
+        None
     }
 
     /// Whether the cue is the content of an obligation ("Kagame must agree
@@ -724,10 +737,21 @@ impl<'a> SentenceContext<'a> {
                 );
                 continue;
             }
-            if cue.needs == Needs::Subject && !self.has_subject_before(m.span) {
-                note(m, "dropped: a noun here, without its holder right before it".into());
-                continue;
-            }
+            let possessor = if cue.needs == Needs::Subject {
+                let owner = self
+                    .parties
+                    .iter()
+                    .find(|p| p.span.start < m.span.start && p.span.end == m.span.end);
+                match owner.cloned().or_else(|| self.subject_before(m.span)) {
+                    Some(p) => Some(p),
+                    None => {
+                        note(m, "dropped: a noun here, without its holder right before it".into());
+                        continue;
+                    }
+                }
+            } else {
+                None
+            };
             // A cue inside another cue's object is that cue's content
             // ("persuade Russia to accept", "accomplish its demands")
             // unless it opens a clause with a subject of its own ("warned
@@ -751,7 +775,10 @@ impl<'a> SentenceContext<'a> {
             } else {
                 None
             };
-            let holders: Vec<Party> = if pattern.after == Some(Slot::Holder) {
+            let possessor_noun = possessor.is_some();
+            let holders: Vec<Party> = if let Some(p) = possessor {
+                vec![p]
+            } else if pattern.after == Some(Slot::Holder) {
                 self.holders_after(cue_end)
             } else if pattern.before == Some(Slot::Target) {
                 // "Russia said Sudan must", "Chirac reminded Iraq that it
@@ -830,6 +857,24 @@ impl<'a> SentenceContext<'a> {
             } else {
                 object
             };
+            // A noun's object is its complement ("proposals for a
+            // ceasefire"), up to the first comma, unless a verb follows
+            // ("demands include that ..., ...").
+            let object = if possessor_noun {
+                let text = self.slice(object);
+                let verb_follows = matcher::words(text).next().is_some_and(|(_, w)| {
+                    matches!(
+                        w,
+                        "include" | "includes" | "included" | "are" | "is" | "was" | "were" | "would" | "will"
+                    )
+                });
+                match text.find(',') {
+                    Some(comma) if !verb_follows => Span::new(object.start, object.start + comma),
+                    _ => object,
+                }
+            } else {
+                object
+            };
             objects.push(object);
 
             // Condition: inside the object, or leading the cue. After a
@@ -890,14 +935,33 @@ impl<'a> SentenceContext<'a> {
             .or_else(|| condition.and_then(|c| self.first_party_in(c.span, &holder_codes)))
             .unwrap_or_default();
 
-            let mut issues = self.issues_in(object, condition.map(|c| c.span));
-            if issues.is_empty()
-                && let Some(c) = condition
-            {
-                issues = self.issues_in(c.span, None).into_iter().take(1).collect();
+            // What a proposal asks of another party ("Israel withdrawing
+            // its troops") is a demand on it; the rest is offered (SPEC §6).
+            let mut findings: Vec<(&'static str, Stance, String)> = Vec::new();
+            let parts = if stance == Stance::Offer {
+                self.items(object)
+            } else {
+                vec![object]
+            };
+            for part in parts {
+                let (part_stance, part_target) = match self.actor_of(part, &holder_codes) {
+                    Some(code) if stance == Stance::Offer => (Stance::Demand, code),
+                    _ => (stance, target.clone()),
+                };
+                for issue in self.issues_in(part, condition.map(|c| c.span)) {
+                    if !findings.iter().any(|f| f.0 == issue && f.1 == part_stance) {
+                        findings.push((issue, part_stance, part_target.clone()));
+                    }
+                }
             }
-            if issues.is_empty() {
-                issues.push("other");
+            if findings.is_empty()
+                && let Some(c) = condition
+                && let Some(issue) = self.issues_in(c.span, None).first()
+            {
+                findings.push((issue, stance, target.clone()));
+            }
+            if findings.is_empty() {
+                findings.push(("other", stance, target.clone()));
             }
             let mode = if self.in_quote(m.span) {
                 Mode::Quote
@@ -912,7 +976,15 @@ impl<'a> SentenceContext<'a> {
                     "{} {} on {} (pattern {:?}; holder {}; target {}; object {:?}{})",
                     who.join("+"),
                     stance,
-                    issues.join(", "),
+                    findings
+                        .iter()
+                        .map(|(issue, st, _)| if *st == stance {
+                            issue.to_string()
+                        } else {
+                            format!("{issue} ({st})")
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", "),
                     cue.source,
                     holders
                         .iter()
@@ -926,15 +998,15 @@ impl<'a> SentenceContext<'a> {
             );
             let condition_text = condition.map_or("", |c| self.slice(c.span));
             for holder in &holders {
-                for issue in &issues {
+                for (issue, stance, target) in &findings {
                     self.push(
                         out,
                         &mut seen,
                         ClaimParts {
                             holder,
-                            stance,
+                            stance: *stance,
                             issue,
-                            target: &target,
+                            target,
                             object: object_text,
                             condition: condition_text,
                             mode,
@@ -967,6 +1039,48 @@ impl<'a> SentenceContext<'a> {
                 }
             }
         }
+    }
+
+    /// The items of a list in an object: "the release of hostages, Israel
+    /// withdrawing its troops and an agreement to end the war".
+    fn items(&self, object: Span) -> Vec<Span> {
+        let text = &self.text[object.start..object.end];
+        let mut out = Vec::new();
+        let mut from = 0;
+        for (i, w) in matcher::words(text) {
+            let comma = text[from..i].trim_end().ends_with([',', ';']) && i > from;
+            if w == "and" || (comma && !matches!(w, "which" | "who")) {
+                let end = text[..i].trim_end().trim_end_matches([',', ';']).len();
+                if end > from {
+                    out.push(Span::new(object.start + from, object.start + end));
+                }
+                from = if w == "and" { i + w.len() } else { i };
+            }
+        }
+        if from < text.len() {
+            out.push(Span::new(object.start + from, object.end));
+        }
+        out
+    }
+
+    /// The party an item opens with as the subject of a verb ("Israel
+    /// withdrawing its troops", "that Israel allow aid"), when it is
+    /// another party than the holder and is named (not a bare adjective
+    /// nor a pronoun): the one the item asks something of.
+    fn actor_of(&self, item: Span, holders: &[&str]) -> Option<String> {
+        let text = self.slice(item);
+        let lead = text.len() - text.trim_start().len();
+        let lead = lead + text.trim_start().strip_prefix("that ").map_or(0, |_| "that ".len());
+        let p = self
+            .parties
+            .iter()
+            .find(|p| p.span.start == item.start + lead && !p.pronoun)?;
+        let next = matcher::words(&self.text[p.span.end..item.end])
+            .next()
+            .map(|(_, w)| w)?;
+        let verb_like =
+            next.starts_with(|c: char| c.is_lowercase()) && !DETERMINERS.contains(&next) && !next.ends_with("'s");
+        (verb_like && p.holder && !holders.contains(&p.code.as_str()) && p.code != "NONE").then(|| p.code.clone())
     }
 
     /// The "for ..." phrase of a concession's object, as a condition.
@@ -1035,6 +1149,21 @@ impl<'a> SentenceContext<'a> {
                 }) {
                     end = p.span.start;
                 }
+            }
+        }
+        // ", writing that ...", ", saying ...": a participle clause after a
+        // comma is the speaker's comment, not the content; what follows
+        // "as a precondition for" is the purpose, not the content.
+        for (i, w) in matcher::words(&self.text[start..end]) {
+            let at = start + i;
+            let after_comma = self.text[start..at].trim_end().ends_with(',');
+            let lower = w.to_lowercase();
+            if (after_comma && lower.ends_with("ing") && lower.len() > 5)
+                || lower.starts_with("precondition")
+                || lower.starts_with("prerequisite")
+            {
+                end = at;
+                break;
             }
         }
         for c in &self.conditions {

@@ -193,12 +193,16 @@ pub fn issues(lex: &Lexicon, text: &str, sentence: Span) -> Vec<IssueMatch> {
         .collect()
 }
 
-/// Words that open a condition clause, lower case, longest first.
+/// Words that open a condition clause, lower case, longest first. "But
+/// would have/get/receive" after a concession is what is asked in return.
 const CONDITION_MARKERS: &[&str] = &[
     "only in the event of",
     "on condition that",
     "in the event of",
     "in exchange for",
+    "but would receive",
+    "but would have",
+    "but would get",
     "provided that",
     "in return for",
     "as long as",
