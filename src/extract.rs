@@ -215,6 +215,8 @@ struct SentenceContext<'a> {
     reports: Vec<Span>,
     /// The lexicon's role nouns ("officials").
     roles: &'a [String],
+    /// The lexicon's collectives and their members.
+    members: &'a [(String, Vec<String>)],
 }
 
 impl<'a> SentenceContext<'a> {
@@ -342,6 +344,7 @@ impl<'a> SentenceContext<'a> {
             last_speaker,
             reports: Vec::new(),
             roles: &lex.roles,
+            members: &lex.members,
         };
         // Reported speech ("said", "according to") is told apart by the
         // construction that fits ("told reporters" vs "told Kyiv to").
@@ -432,7 +435,25 @@ impl<'a> SentenceContext<'a> {
                 break;
             }
         }
-        out
+        self.collective(out)
+    }
+
+    /// Three or more coordinated members of a collective speak as the
+    /// collective ("France, Germany and Britain" → EUR, SPEC §2).
+    fn collective(&self, holders: Vec<Party>) -> Vec<Party> {
+        for (code, members) in self.members {
+            let inside = holders.iter().filter(|p| members.contains(&p.code)).count();
+            if inside >= 3 {
+                let first = holders.iter().find(|p| members.contains(&p.code)).cloned();
+                let mut out: Vec<Party> = holders.into_iter().filter(|p| !members.contains(&p.code)).collect();
+                if let Some(mut first) = first {
+                    first.code = code.clone();
+                    out.push(first);
+                }
+                return out;
+            }
+        }
+        holders
     }
 
     /// Whether a party is the object of a preposition ("a memorandum to
@@ -511,7 +532,7 @@ impl<'a> SentenceContext<'a> {
                 from = p.span.end;
             }
         }
-        out
+        self.collective(out)
     }
 
     /// Start of the clause containing `pos`: after the last comma, colon,

@@ -209,22 +209,26 @@ pub struct Sources<'a> {
     pub issues: (&'a str, &'a str),
     pub cues: (&'a str, &'a str),
     pub roles: (&'a str, &'a str),
+    pub members: (&'a str, &'a str),
 }
 
 /// The file names of a lexicon directory.
-pub const FILES: [&str; 4] = ["parties.csv", "issues.csv", "cues.csv", "roles.csv"];
+pub const FILES: [&str; 5] = ["parties.csv", "issues.csv", "cues.csv", "roles.csv", "members.csv"];
 
 /// A loaded and compiled lexicon.
 #[derive(Debug)]
 pub struct Lexicon {
     /// The file names used in messages, as given to [`Lexicon::from_sources`].
-    pub files: [String; 4],
+    pub files: [String; 5],
     pub aliases: Vec<Alias>,
     pub cues: Vec<Cue>,
     pub issue_cues: Vec<IssueCue>,
     /// Role nouns, lower case, that make a demonym adjective a party
     /// ("Russian officials"), longest first.
     pub roles: Vec<String>,
+    /// Collective codes and their members ("EUR" → European states): three
+    /// or more members named together speak as the collective.
+    pub members: Vec<(String, Vec<String>)>,
     pub(crate) party_matcher: AhoCorasick,
     /// For each party pattern: the alias rows it may denote.
     pub(crate) party_patterns: Vec<Vec<usize>>,
@@ -268,6 +272,13 @@ struct IssueRow {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+struct MemberRow {
+    collective: String,
+    member: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RoleRow {
     role: String,
 }
@@ -280,6 +291,7 @@ impl Lexicon {
             issues: ("data/issues.csv", include_str!("../data/issues.csv")),
             cues: ("data/cues.csv", include_str!("../data/cues.csv")),
             roles: ("data/roles.csv", include_str!("../data/roles.csv")),
+            members: ("data/members.csv", include_str!("../data/members.csv")),
         })
     }
 
@@ -297,6 +309,7 @@ impl Lexicon {
             issues: get(1),
             cues: get(2),
             roles: get(3),
+            members: get(4),
         })
     }
 
@@ -310,6 +323,19 @@ impl Lexicon {
             .map(|(_, r)| r.role.trim().to_lowercase())
             .collect();
         roles.sort_by_key(|r| std::cmp::Reverse(r.len()));
+        let mut members: Vec<(String, Vec<String>)> = Vec::new();
+        for (line, row) in read_rows::<MemberRow>(src.members)? {
+            let known = |code: &str| aliases.iter().any(|a| a.code == code);
+            for code in [&row.collective, &row.member] {
+                if !known(code) {
+                    return Err(Error::data(src.members.0, line, format!("unknown party code {code:?}")));
+                }
+            }
+            match members.iter_mut().find(|(c, _)| *c == row.collective) {
+                Some((_, list)) => list.push(row.member),
+                None => members.push((row.collective, vec![row.member])),
+            }
+        }
 
         // Parties: case-sensitive, as written and capitalised.
         let mut index: HashMap<String, usize> = HashMap::new();
@@ -357,11 +383,12 @@ impl Lexicon {
         let issue_matcher = build(&issue_strings, true)?;
 
         Ok(Lexicon {
-            files: [src.parties.0, src.issues.0, src.cues.0, src.roles.0].map(str::to_string),
+            files: [src.parties.0, src.issues.0, src.cues.0, src.roles.0, src.members.0].map(str::to_string),
             aliases,
             cues,
             issue_cues,
             roles,
+            members,
             party_matcher,
             party_patterns,
             cue_matcher,
@@ -674,6 +701,7 @@ mod tests {
             issues: ("issues.csv", issues),
             cues: ("cues.csv", cues),
             roles: ("roles.csv", ROLES),
+            members: ("members.csv", "collective,member\n"),
         })
     }
 
