@@ -457,8 +457,7 @@ impl<'a> SentenceContext<'a> {
     }
 
     /// Whether a party is the object of a preposition ("a memorandum to
-    /// Ukraine", "students throughout Indonesia"), so not a subject. "In"
-    /// after a role noun is a seat ("officials in Moscow said").
+    /// Ukraine", "students throughout Indonesia"), so not a subject.
     fn after_preposition(&self, p: &Party) -> bool {
         let before: Vec<&str> = matcher::words(&self.text[self.span.start..p.span.start])
             .map(|(_, w)| w)
@@ -466,7 +465,10 @@ impl<'a> SentenceContext<'a> {
         let Some(last) = before.last() else {
             return false;
         };
-        if *last == "in" {
+        // "In" after a role noun is a seat ("officials in Moscow said"),
+        // "of" after one its owner ("the president of Russia"); after any
+        // other noun both govern an object ("the city of Algiers").
+        if matches!(*last, "in" | "of") {
             return !(before.len() >= 2 && self.is_role(before[before.len() - 2]));
         }
         PREPOSITIONS.contains(last)
@@ -474,7 +476,7 @@ impl<'a> SentenceContext<'a> {
 
     /// The subject of the clause containing `pos`: the first party, not
     /// governed by a preposition, within the clause's first words (after
-    /// the sentence start, "that" or a colon).
+    /// the sentence start, "that", a colon or a report verb).
     fn subject(&self, pos: usize) -> Option<Party> {
         let before = &self.text[self.span.start..pos];
         let mut start = self.span.start;
@@ -485,6 +487,15 @@ impl<'a> SentenceContext<'a> {
         }
         if let Some(colon) = before.rfind(':') {
             start = start.max(self.span.start + colon + 1);
+        }
+        // A reported clause has its own subject: "Axios claimed it
+        // included ..., and offering".
+        if let Some(report) = self
+            .reports
+            .iter()
+            .rfind(|r| r.end <= pos && !self.text[r.end..pos].trim_start().starts_with("to "))
+        {
+            start = start.max(report.end);
         }
         let opening: Vec<(usize, &str)> = matcher::words(&self.text[start..pos]).take(8).collect();
         let limit = opening.last().map_or(start, |(i, w)| start + i + w.len());
@@ -816,14 +827,16 @@ impl<'a> SentenceContext<'a> {
                     .or_else(|| self.speaker_or_last())
                     .into_iter()
                     .collect()
+            } else if let Some(agent) = passive.clone() {
+                // Before coordination: "... and are wanted at home" has no
+                // holder, "... and was rejected by Kyiv" its agent.
+                agent
             } else if self.coordinated(m.span) && !previous_holders.is_empty() {
                 previous_holders.clone()
             } else if self.coordinated(m.span) || self.infinitive_or_gerund(m.span) {
                 // "... and would deny", "staged protests to demand", "joined
                 // them in demanding": the clause's subject holds it.
                 self.subject(m.span.start).into_iter().collect()
-            } else if let Some(agent) = passive.clone() {
-                agent
             } else {
                 // Without a subject of its own, a quoted stance or a
                 // construction with no HOLDER slot ("the proposals would

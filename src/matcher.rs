@@ -123,6 +123,7 @@ pub fn mentions(lex: &Lexicon, text: &str, sentence: Span, date: Option<u32>) ->
             },
         });
     }
+    let mut out = titled_persons(out, text);
     for (start, word) in words(s) {
         let pronoun = match word {
             "he" | "He" | "she" | "She" | "his" | "His" | "her" | "Her" => Pronoun::Person,
@@ -141,6 +142,64 @@ pub fn mentions(lex: &Lexicon, text: &str, sentence: Span, date: Option<u32>) ->
         });
     }
     out.sort_by_key(|m| m.span.start);
+    out
+}
+
+/// A title and the name it introduces are one mention: "Palestinian Prime
+/// Minister Ismail Haniyeh", "the Russian president, Vladimir Putin". The
+/// title says whom the person speaks for when the text was written, so its
+/// party wins over the person's date-ranged rows — unless the title is a
+/// former one ("former Prime Minister ...").
+fn titled_persons(mentions: Vec<Mention>, text: &str) -> Vec<Mention> {
+    let mut out: Vec<Mention> = Vec::with_capacity(mentions.len());
+    for m in mentions {
+        if let (
+            Some(Mention {
+                span: title_span,
+                what:
+                    MentionKind::Party {
+                        code,
+                        kind,
+                        holder,
+                        plural,
+                        ..
+                    },
+            }),
+            MentionKind::Party {
+                kind: AliasKind::Person,
+                name,
+                code: person_code,
+                ..
+            },
+        ) = (out.last(), &m.what)
+        {
+            let between = &text[title_span.end..m.span.start];
+            // "Ukrainian officials, Putin said" is two mentions.
+            let titled = *holder
+                && !*plural
+                && match between.trim() {
+                    "" => matches!(kind, AliasKind::Title | AliasKind::Adjective) && !between.contains('\n'),
+                    "," => *kind == AliasKind::Title,
+                    _ => false,
+                };
+            if titled {
+                let former = text[..title_span.start].trim_end().to_lowercase().ends_with("former");
+                let merged = Mention {
+                    span: Span::new(title_span.start, m.span.end),
+                    what: MentionKind::Party {
+                        code: if former { person_code.clone() } else { code.clone() },
+                        kind: AliasKind::Person,
+                        name: name.clone(),
+                        holder: true,
+                        plural: false,
+                    },
+                };
+                *out.last_mut().expect("matched above") = merged;
+                continue;
+            }
+        }
+        out.push(m);
+    }
     out
 }
 
