@@ -1205,6 +1205,20 @@ impl<'a> SentenceContext<'a> {
                 end = c.span.start;
             }
         }
+        // ", and Turkey rejected ...": a new clause with its own subject.
+        if let Some(p) = self.parties.iter().find(|p| {
+            p.holder && !p.pronoun && p.span.start > start && p.span.end < end && {
+                let before = self.text[start..p.span.start].trim_end();
+                [", and", ", but", ", while", ", whereas"]
+                    .iter()
+                    .any(|c| before.ends_with(c))
+            }
+        }) {
+            end = start
+                + self.text[start..p.span.start]
+                    .rfind(',')
+                    .expect("ends with a comma clause");
+        }
         end.max(start)
     }
 

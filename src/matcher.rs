@@ -93,10 +93,15 @@ pub fn mentions(lex: &Lexicon, text: &str, sentence: Span, date: Option<u32>) ->
     let s = &text[sentence.start..sentence.end];
     let mut out = Vec::new();
     for (m_start, m_end, pattern) in whole_words(&lex.party_matcher, s, |_| false) {
-        let Some(alias) = lex
-            .aliases_for(pattern, date)
-            .find(|a| !a.veto.iter().any(|v| s.contains(v.as_str())))
-        else {
+        let Some(alias) = lex.aliases_for(pattern, date).find(|a| {
+            !a.veto.iter().any(|v| {
+                if v == NAME_VETO {
+                    followed_by_name(lex, &s[m_end..])
+                } else {
+                    s.contains(v.as_str())
+                }
+            })
+        }) else {
             continue;
         };
         let mut end = m_end;
@@ -201,6 +206,17 @@ fn titled_persons(mentions: Vec<Mention>, text: &str) -> Vec<Mention> {
         out.push(m);
     }
     out
+}
+
+/// The veto entry that rejects an alias used as a first name: "Chad Wolf",
+/// "Jordan Bardella" (but "Chad President ..." and "Jordan's King" stay).
+pub const NAME_VETO: &str = "+Name";
+
+/// Whether `rest` opens, after one space, with a capitalised word that is
+/// not a role noun: the alias before it is a first name.
+fn followed_by_name(lex: &Lexicon, rest: &str) -> bool {
+    rest.strip_prefix(' ')
+        .is_some_and(|r| r.starts_with(|c: char| c.is_uppercase()) && role_after(lex, rest).is_none())
 }
 
 /// Length of the role noun phrase at the start of `rest` (after spaces).
