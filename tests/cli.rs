@@ -122,3 +122,11 @@ fn missing_input_is_reported() {
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("/nonexistent/article.txt"));
 }
+
+#[test]
+fn shipped_data_passes_lexicon_check() {
+    let data = format!("{}/data", env!("CARGO_MANIFEST_DIR"));
+    let o = demarche(&["lexicon", "check", &data]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(stdout(&o).starts_with("ok: "));
+}

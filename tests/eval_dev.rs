@@ -112,3 +112,31 @@ fn plover_floor() {
     assert_eq!(s.articles.len(), 321);
     assert!(s.total.f1 >= 0.70, "PLOVER F1 {:.3} < 0.70", s.total.f1);
 }
+
+/// `demarche eval` prints what `eval/score.py` prints for the same files,
+/// on the dev set with and without the PLOVER options.
+#[test]
+fn eval_agrees_with_score_py() {
+    let Some(shared) = common::shared_eval() else { return };
+    let dir = tmp("agree");
+    let articles = shared.join("dev/articles");
+    let pred = dir.join("predicted.csv");
+    std::fs::write(&pred, run(&["extract", articles.to_str().unwrap()])).unwrap();
+    let gold = shared.join("dev/gold.csv");
+    for extra in [&[][..], &["--ignore-issue", "--stances", "demand,reject"][..]] {
+        let python = Command::new("python3")
+            .arg(shared.join("score.py"))
+            .args([gold.to_str().unwrap(), pred.to_str().unwrap()])
+            .args(extra)
+            .output();
+        let Ok(python) = python else {
+            eprintln!("skipped: python3 not found");
+            return;
+        };
+        assert!(python.status.success(), "{}", String::from_utf8_lossy(&python.stderr));
+        let mut args = vec!["eval", "--gold", gold.to_str().unwrap(), articles.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        let ours = run(&args);
+        assert_eq!(ours, String::from_utf8(python.stdout).unwrap(), "options {extra:?}");
+    }
+}
