@@ -1,9 +1,14 @@
-//! Reading articles: files, directories of `*.txt`, and the bundled sample.
+//! Reading inputs: articles (files, directories of `*.txt`, the bundled
+//! sample) and claims CSV files (extracted or hand-corrected claims).
 
+use std::io;
 use std::path::{Path, PathBuf};
 
+use serde::Deserialize;
+
 use crate::error::{Error, Result};
-use crate::extract::Article;
+use crate::extract::{Article, Claim, Mode};
+use crate::lexicon::{ISSUES, Stance};
 
 /// The sample article shipped in `data/samples/`, used when no path is given.
 pub const SAMPLE_ID: &str = "putin_no_deal";
@@ -59,4 +64,246 @@ pub fn article_id(path: &Path) -> String {
     path.file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| path.display().to_string())
+}
+
+/// Whether a path names a claims CSV (it ends in `.csv`) rather than an
+/// article file or directory.
+pub fn is_claims_csv(path: &Path) -> bool {
+    path.extension().is_some_and(|x| x.eq_ignore_ascii_case("csv"))
+}
+
+/// Columns a claims CSV must have; the other SPEC §1 columns are optional.
+pub const CLAIM_COLUMNS: [&str; 4] = ["article", "party", "stance", "issue"];
+
+/// Reads a claims CSV file (see [`claims_from_reader`]).
+pub fn read_claims(path: &Path) -> Result<Vec<Claim>> {
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    claims_from_reader(&path.display().to_string(), io::BufReader::new(file))
+}
+
+/// One row of a claims CSV: every column but the required four may be
+/// missing, and empty numbers are 0.
+#[derive(Deserialize)]
+struct ClaimRow {
+    article: String,
+    party: String,
+    #[serde(default)]
+    speaker: String,
+    stance: String,
+    issue: String,
+    #[serde(default)]
+    target: String,
+    #[serde(default)]
+    object: String,
+    #[serde(default)]
+    condition: String,
+    #[serde(default)]
+    mode: String,
+    #[serde(default)]
+    sentence: String,
+    #[serde(default)]
+    start: String,
+    #[serde(default)]
+    end: String,
+    #[serde(default)]
+    evidence: String,
+    #[serde(default)]
+    cue: String,
+}
+
+/// Reads claims from CSV text with a header row holding at least
+/// `article, party, stance, issue` (the claims `extract` writes, or gold
+/// claims with `target, condition, evidence`); other columns are optional
+/// and unknown ones ignored. `file` names the source in errors, which give
+/// its line: `gold.csv:7: unknown stance "demnad"`.
+pub fn claims_from_reader<R: io::Read>(file: &str, r: R) -> Result<Vec<Claim>> {
+    let mut reader = csv::Reader::from_reader(r);
+    let mut headers = reader
+        .headers()
+        .map_err(|e| Error::data(file, 1, format!("cannot read the header: {e}")))?
+        .clone();
+    // A byte-order mark would stick to the first column's name.
+    if let Some(first) = headers.get(0).and_then(|h| h.strip_prefix('\u{feff}')) {
+        let mut fixed = csv::StringRecord::from(vec![first]);
+        fixed.extend(headers.iter().skip(1));
+        headers = fixed;
+    }
+    let trimmed: csv::StringRecord = headers.iter().map(str::trim).collect();
+    let missing: Vec<&str> = CLAIM_COLUMNS
+        .into_iter()
+        .filter(|c| !trimmed.iter().any(|h| h == *c))
+        .collect();
+    if !missing.is_empty() {
+        return Err(Error::data(
+            file,
+            1,
+            format!("not a claims CSV: missing column(s) {}", missing.join(", ")),
+        ));
+    }
+    let mut claims = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| Error::data(file, e.position().map_or(0, |p| p.line()), csv_message(&e)))?;
+        let line = record.position().map_or(0, |p| p.line());
+        let row: ClaimRow = record
+            .deserialize(Some(&trimmed))
+            .map_err(|e| Error::data(file, line, csv_message(&e)))?;
+        claims.push(claim(row).map_err(|message| Error::data(file, line, message))?);
+    }
+    Ok(claims)
+}
+
+fn csv_message(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+            format!("{len} fields where the header has {expected_len}")
+        }
+        csv::ErrorKind::Utf8 { .. } => "not UTF-8".to_string(),
+        csv::ErrorKind::Deserialize { err, .. } => err.to_string(),
+        _ => e.to_string(),
+    }
+}
+
+/// Checks one row and turns it into a claim.
+fn claim(row: ClaimRow) -> std::result::Result<Claim, String> {
+    let stance: Stance = row.stance.trim().to_lowercase().parse()?;
+    let issue = row.issue.trim().to_lowercase();
+    if !ISSUES.contains(&issue.as_str()) {
+        return Err(format!("unknown issue {:?}", row.issue));
+    }
+    let mode = match row.mode.trim().to_lowercase().as_str() {
+        "" | "reported" => Mode::Reported,
+        "quote" => Mode::Quote,
+        _ => return Err(format!("unknown mode {:?} (quote or reported)", row.mode)),
+    };
+    let number = |column: &str, value: &str| -> std::result::Result<usize, String> {
+        let value = value.trim();
+        if value.is_empty() {
+            return Ok(0);
+        }
+        value
+            .parse()
+            .map_err(|_| format!("{column}: expected a number, found {value:?}"))
+    };
+    let sentence = number("sentence", &row.sentence)?;
+    let start = number("start", &row.start)?;
+    let end = number("end", &row.end)?;
+    if end < start {
+        return Err(format!("end {end} is before start {start}"));
+    }
+    Ok(Claim {
+        article: row.article.trim().to_string(),
+        party: row.party.trim().to_uppercase(),
+        speaker: row.speaker.trim().to_string(),
+        stance,
+        issue,
+        target: row.target.trim().to_uppercase(),
+        object: row.object.trim().to_string(),
+        condition: row.condition.trim().to_string(),
+        mode,
+        sentence,
+        start,
+        end,
+        evidence: row.evidence.trim().to_string(),
+        cue: row.cue.trim().to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str) -> Result<Vec<Claim>> {
+        claims_from_reader("t.csv", text.as_bytes())
+    }
+
+    #[test]
+    fn gold_columns_are_enough() {
+        let claims = read(
+            "article,party,issue,stance,target,condition,evidence\n\
+             a1,rus,alliance,demand,ukr,,The Kremlin demands it.\n",
+        )
+        .unwrap();
+        assert_eq!(claims.len(), 1);
+        let c = &claims[0];
+        assert_eq!((c.party.as_str(), c.target.as_str()), ("RUS", "UKR"));
+        assert_eq!(c.stance, Stance::Demand);
+        assert_eq!((c.mode, c.sentence, c.start, c.end), (Mode::Reported, 0, 0, 0));
+        assert_eq!(c.object, "");
+    }
+
+    #[test]
+    fn bom_and_extra_columns() {
+        let claims = read("\u{feff}article,party,stance,issue,note\na,UKR,offer,alliance,x\n").unwrap();
+        assert_eq!(claims[0].article, "a");
+    }
+
+    #[test]
+    fn extract_output_reads_back() {
+        let claim = Claim {
+            article: "a".into(),
+            party: "RUS".into(),
+            speaker: "Vladimir Putin".into(),
+            stance: Stance::Threaten,
+            issue: "territory".into(),
+            target: "UKR".into(),
+            object: "take the land, \"by force\"".into(),
+            condition: "if talks fail".into(),
+            mode: Mode::Quote,
+            sentence: 3,
+            start: 10,
+            end: 40,
+            evidence: "He said so.".into(),
+            cue: "warns".into(),
+        };
+        let mut buffer = Vec::new();
+        crate::output::write_claims(&mut buffer, std::slice::from_ref(&claim)).unwrap();
+        assert_eq!(read(std::str::from_utf8(&buffer).unwrap()).unwrap(), vec![claim]);
+    }
+
+    macro_rules! bad {
+        ($name:ident, $text:expr, $message:expr) => {
+            #[test]
+            fn $name() {
+                let e = read($text).unwrap_err();
+                assert_eq!(e.to_string(), $message);
+                assert!(e.is_usage());
+            }
+        };
+    }
+
+    bad!(
+        missing_columns,
+        "article,party,issue\na,RUS,alliance\n",
+        "t.csv:1: not a claims CSV: missing column(s) stance"
+    );
+    bad!(
+        empty_file,
+        "",
+        "t.csv:1: not a claims CSV: missing column(s) article, party, stance, issue"
+    );
+    bad!(
+        unknown_stance,
+        "article,party,stance,issue\na,RUS,demand,alliance\na,RUS,demnad,alliance\n",
+        "t.csv:3: unknown stance \"demnad\""
+    );
+    bad!(
+        unknown_issue,
+        "article,party,stance,issue\na,RUS,demand,allianse\n",
+        "t.csv:2: unknown issue \"allianse\""
+    );
+    bad!(
+        short_row,
+        "article,party,stance,issue\na,RUS,demand\n",
+        "t.csv:2: 3 fields where the header has 4"
+    );
+    bad!(
+        bad_number,
+        "article,party,stance,issue,sentence\na,RUS,demand,alliance,x\n",
+        "t.csv:2: sentence: expected a number, found \"x\""
+    );
+    bad!(
+        bad_mode,
+        "article,party,stance,issue,mode\na,RUS,demand,alliance,said\n",
+        "t.csv:2: unknown mode \"said\" (quote or reported)"
+    );
 }
