@@ -6,6 +6,9 @@
 //! issues) → [`extract`](mod@extract) (claims) → [`matrix`] (stance matrix) →
 //! [`output`] (CSV writers).
 
+pub mod align;
+pub mod compare;
+pub mod conflict;
 pub mod date;
 pub mod document;
 mod error;

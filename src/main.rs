@@ -3,14 +3,16 @@
 //! usage or data error).
 
 use std::collections::BTreeSet;
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use demarche::align::Normalizer;
 use demarche::eval::{self, Keys, Options};
-use demarche::{Article, Claim, Error, Lexicon, explain, input, matrix::Matrix, output};
+use demarche::output::Format;
+use demarche::{Article, Claim, Error, Lexicon, compare, conflict, explain, input, matrix::Matrix, output};
 
 #[derive(Parser)]
 #[command(
@@ -55,6 +57,39 @@ enum Command {
         #[arg(long)]
         quiet: bool,
     },
+    /// Conflict matrix: for each issue and pair of parties, whether their
+    /// positions clash, bridge, agree or are mixed, with score and evidence.
+    Conflicts {
+        #[command(flatten)]
+        common: Common,
+        /// A party × party grid per issue instead of one row per pair.
+        #[arg(long)]
+        wide: bool,
+        #[command(flatten)]
+        format: FormatArg,
+    },
+    /// How each party's position on each issue changed from A to B (each an
+    /// article, a directory of articles, or a claims CSV).
+    Compare {
+        /// The earlier side.
+        #[arg(value_name = "A")]
+        a: PathBuf,
+        /// The later side.
+        #[arg(value_name = "B")]
+        b: PathBuf,
+        #[command(flatten)]
+        settings: Settings,
+        #[command(flatten)]
+        format: FormatArg,
+    },
+    /// How each position moved across articles ordered by date: one row per
+    /// (party, issue), one column per date.
+    Timeline {
+        #[command(flatten)]
+        common: Common,
+        #[command(flatten)]
+        format: FormatArg,
+    },
     /// Show, sentence by sentence, what was found and why each cue did or
     /// did not become a claim.
     Explain(Common),
@@ -76,8 +111,15 @@ enum LexiconCommand {
 
 #[derive(Args)]
 struct Common {
-    /// Article files or directories of *.txt files; none: the bundled sample.
+    /// Article files, directories of *.txt files, or claims CSV files
+    /// (*.csv); none: the bundled sample.
     paths: Vec<PathBuf>,
+    #[command(flatten)]
+    settings: Settings,
+}
+
+#[derive(Args)]
+struct Settings {
     /// Write to FILE instead of standard output (written whole or not at all).
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: Option<PathBuf>,
@@ -90,6 +132,31 @@ struct Common {
     date: Option<String>,
 }
 
+#[derive(Args)]
+struct FormatArg {
+    /// Output format; default: an aligned table when standard output is a
+    /// terminal, else CSV.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    format: Option<FormatChoice>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatChoice {
+    Csv,
+    Table,
+}
+
+impl FormatArg {
+    fn resolve(&self, output: Option<&Path>) -> Format {
+        match self.format {
+            Some(FormatChoice::Csv) => Format::Csv,
+            Some(FormatChoice::Table) => Format::Table,
+            None if output.is_none() && io::stdout().is_terminal() => Format::Table,
+            None => Format::Csv,
+        }
+    }
+}
+
 /// The checked configuration shared by the commands that read articles.
 struct Config {
     paths: Vec<PathBuf>,
@@ -100,6 +167,10 @@ struct Config {
 
 impl Config {
     fn new(c: &Common) -> Result<Config, Error> {
+        Config::with_paths(c.paths.clone(), &c.settings)
+    }
+
+    fn with_paths(paths: Vec<PathBuf>, c: &Settings) -> Result<Config, Error> {
         let date = match &c.date {
             Some(d) => Some(
                 demarche::date::parse_iso(d)
@@ -112,7 +183,7 @@ impl Config {
             None => Lexicon::builtin()?,
         };
         Ok(Config {
-            paths: c.paths.clone(),
+            paths,
             output: c.output.clone(),
             lexicon,
             date,
@@ -174,15 +245,12 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 stances: stances.map(|s| s.split(',').map(|x| x.trim().to_string()).collect()),
             };
             let gold = Keys::from_csv(&gold, &options)?;
-            let (claims, failures) = extract_all(&cfg)?;
-            let articles: BTreeSet<String> = if cfg.paths.is_empty() {
-                [input::SAMPLE_ID.to_string()].into()
-            } else {
-                input::expand(&cfg.paths)?
-                    .iter()
-                    .map(|p| input::article_id(p))
-                    .collect()
-            };
+            let Loaded {
+                claims,
+                articles,
+                failures,
+            } = load(&cfg, &cfg.paths)?;
+            let articles: BTreeSet<String> = articles.into_iter().map(|(id, _)| id).collect();
             let pred = Keys::from_claims(&claims, &options);
             let score = eval::score(&gold, &pred, Some(&articles));
             let mut buffer = Vec::new();
@@ -191,6 +259,34 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 .expect("writing to memory cannot fail");
             emit(cfg.output.as_deref(), &buffer)?;
             Ok(status(failures))
+        }
+        Command::Conflicts { common, wide, format } => {
+            let cfg = Config::new(&common)?;
+            let (claims, failures) = extract_all(&cfg)?;
+            let conflicts = conflict::conflicts(&Normalizer::new(&cfg.lexicon), &claims);
+            let table = if wide {
+                conflict::wide_table(&conflicts)
+            } else {
+                conflict::long_table(&conflicts)
+            };
+            write_table(&cfg, &table, format.resolve(cfg.output.as_deref()))?;
+            Ok(status(failures))
+        }
+        Command::Compare { a, b, settings, format } => {
+            let cfg = Config::with_paths(vec![a.clone(), b.clone()], &settings)?;
+            let side_a = load(&cfg, &[a])?;
+            let side_b = load(&cfg, &[b])?;
+            let rows = compare::compare(&side_a.claims, &side_b.claims);
+            let table = compare::compare_table(&rows);
+            write_table(&cfg, &table, format.resolve(cfg.output.as_deref()))?;
+            Ok(status(side_a.failures + side_b.failures))
+        }
+        Command::Timeline { common, format } => {
+            let cfg = Config::new(&common)?;
+            let loaded = load(&cfg, &cfg.paths)?;
+            let table = compare::timeline(&loaded.articles, &loaded.claims);
+            write_table(&cfg, &table, format.resolve(cfg.output.as_deref()))?;
+            Ok(status(loaded.failures))
         }
         Command::Explain(common) => {
             let cfg = Config::new(&common)?;
@@ -272,15 +368,75 @@ fn articles(cfg: &Config, failures: &mut usize) -> Result<Vec<Article>, Error> {
     Ok(out)
 }
 
-/// Extracts claims from every article; returns them with the number of
-/// inputs that failed.
+/// Claims of every input (extracted from articles, or read from claims CSV
+/// files); returns them with the number of inputs that failed.
 fn extract_all(cfg: &Config) -> Result<(Vec<Claim>, usize), Error> {
-    let mut failures = 0;
-    let mut claims = Vec::new();
-    for article in articles(cfg, &mut failures)? {
-        claims.extend(demarche::extract(&cfg.lexicon, &article));
+    let loaded = load(cfg, &cfg.paths)?;
+    Ok((loaded.claims, loaded.failures))
+}
+
+/// What the inputs hold.
+struct Loaded {
+    claims: Vec<Claim>,
+    /// Article ids in input order, with their dates (`--date`, else the
+    /// dateline; claims CSV files carry none).
+    articles: Vec<(String, Option<u32>)>,
+    /// Inputs that could not be read (reported on stderr).
+    failures: usize,
+}
+
+/// Reads `paths` (the sample when empty): articles are extracted, claims
+/// CSV files read as they are. A file that cannot be read is reported and
+/// counted; a malformed claims CSV is an error (exit status 2).
+fn load(cfg: &Config, paths: &[PathBuf]) -> Result<Loaded, Error> {
+    let mut loaded = Loaded {
+        claims: Vec::new(),
+        articles: Vec::new(),
+        failures: 0,
+    };
+    let add = |loaded: &mut Loaded, article: Article| {
+        loaded.articles.push((article.id.clone(), article.date));
+        loaded.claims.extend(demarche::extract(&cfg.lexicon, &article));
+    };
+    if paths.is_empty() {
+        let mut a = input::sample();
+        a.date = cfg.date.or(a.date);
+        add(&mut loaded, a);
+        return Ok(loaded);
     }
-    Ok((claims, failures))
+    for path in input::expand(paths)? {
+        let read = if input::is_claims_csv(&path) {
+            input::read_claims(&path).map(|claims| {
+                for c in &claims {
+                    if !loaded.articles.iter().any(|(id, _)| *id == c.article) {
+                        loaded.articles.push((c.article.clone(), cfg.date));
+                    }
+                }
+                loaded.claims.extend(claims);
+            })
+        } else {
+            input::read(&path).map(|mut article| {
+                article.date = cfg.date.or(article.date);
+                add(&mut loaded, article);
+            })
+        };
+        match read {
+            Ok(()) => {}
+            Err(e) if e.is_usage() => return Err(e),
+            Err(e) => {
+                eprintln!("demarche: {e}");
+                loaded.failures += 1;
+            }
+        }
+    }
+    Ok(loaded)
+}
+
+/// Writes a report in the chosen format.
+fn write_table(cfg: &Config, table: &output::Table, format: Format) -> Result<(), Error> {
+    let mut buffer = Vec::new();
+    table.write(&mut buffer, format).expect("writing to memory cannot fail");
+    emit(cfg.output.as_deref(), &buffer)
 }
 
 /// Writes the output to stdout, or to a file through a temporary file in
