@@ -24,7 +24,7 @@
 //!    they are equal or one is aimed at the other's party, 0.5 when one is
 //!    empty, 0 otherwise.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use crate::extract::Claim;
 use crate::lexicon::{Lexicon, Stance};
@@ -39,8 +39,9 @@ const DROPPED: [&str; 10] = ["a", "an", "the", "its", "his", "her", "their", "ou
 /// party aliases.
 #[derive(Debug, Clone, Default)]
 pub struct Normalizer {
-    /// Alias words (as written) → lower-case party code, longest first.
-    aliases: Vec<(Vec<String>, String)>,
+    /// First word of an alias (as written) → the alias's words and its
+    /// lower-case party code, longest alias first.
+    aliases: HashMap<String, Vec<(Vec<String>, String)>>,
 }
 
 impl Normalizer {
@@ -55,16 +56,19 @@ impl Normalizer {
     /// A normaliser from (alias, code) pairs; the first pair for an alias
     /// wins.
     pub fn from_aliases<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Normalizer {
-        let mut aliases: Vec<(Vec<String>, String)> = Vec::new();
+        let mut aliases: HashMap<String, Vec<(Vec<String>, String)>> = HashMap::new();
         for (alias, code) in pairs {
             let words = content_words(alias);
-            if words.is_empty() || aliases.iter().any(|(w, _)| *w == words) {
-                continue;
+            let Some(first) = words.first() else { continue };
+            let same_first = aliases.entry(first.clone()).or_default();
+            if same_first.iter().all(|(w, _)| *w != words) {
+                same_first.push((words, code.to_lowercase()));
             }
-            aliases.push((words, code.to_lowercase()));
         }
-        // Stable: among aliases of one length, file order.
-        aliases.sort_by_key(|(w, _)| std::cmp::Reverse(w.len()));
+        for same_first in aliases.values_mut() {
+            // Stable: among aliases of one length, the first pair wins.
+            same_first.sort_by_key(|(w, _)| std::cmp::Reverse(w.len()));
+        }
         Normalizer { aliases }
     }
 
@@ -76,8 +80,8 @@ impl Normalizer {
         while i < words.len() {
             let alias = self
                 .aliases
-                .iter()
-                .find(|(alias, _)| words[i..].starts_with(alias.as_slice()));
+                .get(&words[i])
+                .and_then(|same_first| same_first.iter().find(|(alias, _)| words[i..].starts_with(alias)));
             match alias {
                 Some((alias, code)) => {
                     out.push(code.clone());
@@ -140,9 +144,14 @@ impl Position<'_> {
         self.claims.iter().map(|c| c.condition.as_str()).find(|c| !c.is_empty())
     }
 
-    /// The first claim: the position's evidence.
+    /// The first claim.
     pub fn first(&self) -> &Claim {
         self.claims[0]
+    }
+
+    /// All the position's evidence ([`evidence_of`] its claims).
+    pub fn evidence(&self) -> String {
+        evidence_of(self.claims.iter().copied())
     }
 }
 
@@ -207,6 +216,19 @@ pub fn evidence(c: &Claim) -> String {
     } else {
         format!("{reference}: {}", c.evidence)
     }
+}
+
+/// The evidence of several claims, each sentence once, in order:
+/// `a:12: The Kremlin ... | a:14: Moscow ...`.
+pub fn evidence_of<'a>(claims: impl IntoIterator<Item = &'a Claim>) -> String {
+    let mut seen: Vec<String> = Vec::new();
+    for c in claims {
+        let e = evidence(c);
+        if !seen.contains(&e) {
+            seen.push(e);
+        }
+    }
+    seen.join(" | ")
 }
 
 /// The distinct stances among positions, in [`Stance`] order.
@@ -332,6 +354,8 @@ mod tests {
         let mut c = claim("RUS", Stance::Demand, "UKR", "", 12);
         assert_eq!(reference(&c), "a:12");
         assert_eq!(evidence(&c), "a:12: sentence 12");
+        let other = claim("RUS", Stance::Demand, "UKR", "", 14);
+        assert_eq!(evidence_of([&c, &other, &c]), "a:12: sentence 12 | a:14: sentence 14");
         (c.start, c.end, c.sentence, c.evidence) = (0, 0, 0, String::new());
         assert_eq!(evidence(&c), "a");
     }

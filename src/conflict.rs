@@ -6,17 +6,20 @@
 //! 1. Claims become positions ([`align::positions`]); the issue `other` is
 //!    left out (its claims are about unrelated things).
 //! 2. Each pair of positions, one of each party, relates by their stances
-//!    ([`relate`]); "aimed" means one position's target is the other party.
-//!    Some pairs relate by no rule (an offer beside an unaimed threat).
-//! 3. Among the pairs that relate, the best aligned ([`align::alignment`])
-//!    decide, with every pair within [`MARGIN`] of the best: if they all
-//!    say the same relation that is the relation, else `mixed`. When no
-//!    pair relates, the relation is `mixed` with score 0.
+//!    ([`relate`], the table in the README); "aimed" means one position's
+//!    target is the other party. Some pairs relate by no rule (an offer
+//!    beside an unaimed threat).
+//! 3. Among the pairs that relate and align at all (alignment above 0,
+//!    [`align::alignment`]), the best aligned decide, with every pair within
+//!    [`MARGIN`] of the best: if they all say the same relation that is the
+//!    relation, else `mixed`. When no pair decides, the relation is `mixed`
+//!    with score 0.
 //! 4. The score is the mean of the deciding pairs' weights (clash −1,
 //!    bridge +0.5, agree +1) times the best alignment, rounded to two
 //!    decimals: in [−1, 1], negative for conflict.
 //! 5. The condition column holds the conditions of the deciding positions;
-//!    the evidence columns the evidence of the first deciding pair.
+//!    the evidence columns all the evidence of the first deciding pair's
+//!    two positions (of the best aligned pair when none decides).
 //!
 //! Everything is symmetric in the pair: rows are written once, with
 //! `party_a < party_b`.
@@ -38,12 +41,15 @@ pub const MARGIN: f64 = 0.1;
 /// How two parties' positions on an issue relate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Relation {
-    /// One side demands, offers, accepts or threatens what the other
-    /// rejects; or each presses the other.
+    /// One side demands, offers, accepts, supports or threatens what the
+    /// other rejects; or each presses the other (demands or threats aimed
+    /// at each other, rejections of each other).
     Clash,
     /// A demand met by an offer (possibly conditional), or two offers.
     Bridge,
-    /// Both hold the same line: both accept, support, demand or reject it.
+    /// Both hold the same line: both accept or support it, one accepts or
+    /// supports what the other demands or offers, or both demand or reject
+    /// it without aiming at each other.
     Agree,
     /// The deciding pairs disagree, or no rule decides.
     Mixed,
@@ -164,7 +170,10 @@ pub fn decide(issue: &str, a: &str, b: &str, pa: &[Indexed], pb: &[Indexed]) -> 
     }
     let tie = |x: &Pair| (x.p.0.min(x.q.0), x.p.0.max(x.q.0));
     pairs.sort_by(|x, y| y.alignment.total_cmp(&x.alignment).then(tie(x).cmp(&tie(y))));
-    let related: Vec<&Pair> = pairs.iter().filter(|x| x.relation.is_some()).collect();
+    let related: Vec<&Pair> = pairs
+        .iter()
+        .filter(|x| x.relation.is_some() && x.alignment > 0.0)
+        .collect();
     let (relation, score, deciding) = match related.first() {
         None => (Relation::Mixed, 0.0, pairs.iter().take(1).collect::<Vec<_>>()),
         Some(best) => {
@@ -197,7 +206,7 @@ pub fn decide(issue: &str, a: &str, b: &str, pa: &[Indexed], pb: &[Indexed]) -> 
     }
     let (evidence_a, evidence_b) = deciding
         .first()
-        .map(|x| (align::evidence(x.p.1.first()), align::evidence(x.q.1.first())))
+        .map(|x| (x.p.1.evidence(), x.q.1.evidence()))
         .unwrap_or_default();
     Conflict {
         issue: issue.to_string(),
@@ -458,6 +467,18 @@ mod tests {
         assert_eq!(c.len(), 1);
         assert_eq!((c[0].relation, c[0].score), (Mixed, 0.0));
         assert_eq!(c[0].evidence_a, "a: RUS threaten");
+    }
+
+    #[test]
+    fn pairs_that_do_not_align_decide_nothing() {
+        // Different targets, neither aimed at the other party: alignment 0.
+        let claims = [claim("RUS", Demand, "EUR", "", ""), claim("UKR", Demand, "USA", "", "")];
+        let c = run(&claims);
+        assert_eq!((c[0].relation, c[0].score), (Mixed, 0.0));
+        assert_eq!(
+            (c[0].evidence_a.as_str(), c[0].evidence_b.as_str()),
+            ("a: RUS demand", "a: UKR demand")
+        );
     }
 
     #[test]
