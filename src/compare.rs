@@ -84,12 +84,27 @@ pub struct Held<'a> {
     pub conditional: bool,
     /// The first condition, when conditional.
     pub condition: String,
-    /// The claim that shows it: the first unconditional claim of the
-    /// stance, or the first claim when all are conditional.
-    pub evidence: &'a Claim,
+    /// The claims of that stance, in input order: the evidence.
+    pub claims: Vec<&'a Claim>,
 }
 
 impl Held<'_> {
+    /// All the evidence ([`align::evidence_of`]).
+    pub fn evidence(&self) -> String {
+        align::evidence_of(self.claims.iter().copied())
+    }
+
+    /// Where the evidence is: `a:12; a:14`.
+    pub fn references(&self) -> String {
+        let mut refs: Vec<String> = Vec::new();
+        for r in self.claims.iter().map(|c| align::reference(c)) {
+            if !refs.contains(&r) {
+                refs.push(r);
+            }
+        }
+        refs.join("; ")
+    }
+
     /// The stance, marked when conditional: `offer (conditional)`.
     pub fn label(&self) -> String {
         if self.conditional {
@@ -117,21 +132,18 @@ pub fn held(claims: &[Claim]) -> BTreeMap<Key, Held<'_>> {
                 .map(|c| c.stance)
                 .max_by_key(|s| firmness(*s))
                 .expect("a key has claims");
-            let of_stance: Vec<&Claim> = cs.into_iter().filter(|c| c.stance == stance).collect();
-            let unconditional = of_stance.iter().find(|c| c.condition.is_empty());
-            let held = match unconditional {
-                Some(c) => Held {
-                    stance,
-                    conditional: false,
-                    condition: String::new(),
-                    evidence: c,
-                },
-                None => Held {
-                    stance,
-                    conditional: true,
-                    condition: of_stance[0].condition.clone(),
-                    evidence: of_stance[0],
-                },
+            let claims: Vec<&Claim> = cs.into_iter().filter(|c| c.stance == stance).collect();
+            let conditional = claims.iter().all(|c| !c.condition.is_empty());
+            let condition = if conditional {
+                claims[0].condition.clone()
+            } else {
+                String::new()
+            };
+            let held = Held {
+                stance,
+                conditional,
+                condition,
+                claims,
             };
             (key, held)
         })
@@ -215,7 +227,7 @@ pub fn compare_table(rows: &[Row]) -> Table {
     ]);
     let stance = |h: &Option<Held>| h.as_ref().map(|h| h.stance.to_string()).unwrap_or_default();
     let condition = |h: &Option<Held>| h.as_ref().map(|h| h.condition.clone()).unwrap_or_default();
-    let evidence = |h: &Option<Held>| h.as_ref().map(|h| align::evidence(h.evidence)).unwrap_or_default();
+    let evidence = |h: &Option<Held>| h.as_ref().map(Held::evidence).unwrap_or_default();
     for r in rows {
         t.rows.push(vec![
             r.party.clone(),
@@ -227,6 +239,26 @@ pub fn compare_table(rows: &[Row]) -> Table {
             condition(&r.b),
             evidence(&r.a),
             evidence(&r.b),
+        ]);
+    }
+    t
+}
+
+/// The comparison for reading in a terminal: stances marked when
+/// conditional, evidence as references (`a:12`) rather than sentences.
+pub fn compare_terminal_table(rows: &[Row]) -> Table {
+    let mut t = Table::new(&["party", "issue", "A", "B", "change", "evidence A", "evidence B"]);
+    let label = |h: &Option<Held>| h.as_ref().map(Held::label).unwrap_or_else(|| "-".to_string());
+    let refs = |h: &Option<Held>| h.as_ref().map(Held::references).unwrap_or_default();
+    for r in rows {
+        t.rows.push(vec![
+            r.party.clone(),
+            r.issue.clone(),
+            label(&r.a),
+            label(&r.b),
+            r.change.as_str().to_string(),
+            refs(&r.a),
+            refs(&r.b),
         ]);
     }
     t

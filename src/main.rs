@@ -32,7 +32,7 @@ enum Command {
     /// Stance matrix: one row per issue, one column per party.
     Matrix {
         #[command(flatten)]
-        common: Common,
+        common: Inputs,
         /// One row per (article, issue, party, stance) with claim counts.
         #[arg(long)]
         long: bool,
@@ -61,7 +61,7 @@ enum Command {
     /// positions clash, bridge, agree or are mixed, with score and evidence.
     Conflicts {
         #[command(flatten)]
-        common: Common,
+        common: Inputs,
         /// A party × party grid per issue instead of one row per pair.
         #[arg(long)]
         wide: bool,
@@ -86,7 +86,7 @@ enum Command {
     /// (party, issue), one column per date.
     Timeline {
         #[command(flatten)]
-        common: Common,
+        common: Inputs,
         #[command(flatten)]
         format: FormatArg,
     },
@@ -111,6 +111,16 @@ enum LexiconCommand {
 
 #[derive(Args)]
 struct Common {
+    /// Article files or directories of *.txt files; none: the bundled sample.
+    paths: Vec<PathBuf>,
+    #[command(flatten)]
+    settings: Settings,
+}
+
+/// The inputs of the commands that work on claims, which also read claims
+/// CSV files.
+#[derive(Args)]
+struct Inputs {
     /// Article files, directories of *.txt files, or claims CSV files
     /// (*.csv); none: the bundled sample.
     paths: Vec<PathBuf>,
@@ -134,8 +144,7 @@ struct Settings {
 
 #[derive(Args)]
 struct FormatArg {
-    /// Output format; default: an aligned table when standard output is a
-    /// terminal, else CSV.
+    /// Output format: CSV, or an aligned text table for reading.
     #[arg(long, value_enum, value_name = "FORMAT")]
     format: Option<FormatChoice>,
 }
@@ -147,12 +156,20 @@ enum FormatChoice {
 }
 
 impl FormatArg {
-    fn resolve(&self, output: Option<&Path>) -> Format {
+    /// The chosen format, else CSV.
+    fn csv_default(&self) -> Format {
         match self.format {
-            Some(FormatChoice::Csv) => Format::Csv,
             Some(FormatChoice::Table) => Format::Table,
+            Some(FormatChoice::Csv) | None => Format::Csv,
+        }
+    }
+
+    /// The chosen format, else a table when writing to a terminal and CSV
+    /// otherwise.
+    fn terminal_default(&self, output: Option<&Path>) -> Format {
+        match self.format {
             None if output.is_none() && io::stdout().is_terminal() => Format::Table,
-            None => Format::Csv,
+            _ => self.csv_default(),
         }
     }
 }
@@ -167,6 +184,10 @@ struct Config {
 
 impl Config {
     fn new(c: &Common) -> Result<Config, Error> {
+        Config::with_paths(c.paths.clone(), &c.settings)
+    }
+
+    fn of_inputs(c: &Inputs) -> Result<Config, Error> {
         Config::with_paths(c.paths.clone(), &c.settings)
     }
 
@@ -218,8 +239,8 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             Ok(status(failures))
         }
         Command::Matrix { common, long } => {
-            let cfg = Config::new(&common)?;
-            let (claims, failures) = extract_all(&cfg)?;
+            let cfg = Config::of_inputs(&common)?;
+            let Loaded { claims, failures, .. } = load(&cfg, &cfg.paths)?;
             let m = Matrix::new(&claims);
             let mut buffer = Vec::new();
             if long {
@@ -245,12 +266,15 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 stances: stances.map(|s| s.split(',').map(|x| x.trim().to_string()).collect()),
             };
             let gold = Keys::from_csv(&gold, &options)?;
-            let Loaded {
-                claims,
-                articles,
-                failures,
-            } = load(&cfg, &cfg.paths)?;
-            let articles: BTreeSet<String> = articles.into_iter().map(|(id, _)| id).collect();
+            let (claims, failures) = extract_all(&cfg)?;
+            let articles: BTreeSet<String> = if cfg.paths.is_empty() {
+                [input::SAMPLE_ID.to_string()].into()
+            } else {
+                input::expand(&cfg.paths)?
+                    .iter()
+                    .map(|p| input::article_id(p))
+                    .collect()
+            };
             let pred = Keys::from_claims(&claims, &options);
             let score = eval::score(&gold, &pred, Some(&articles));
             let mut buffer = Vec::new();
@@ -261,31 +285,43 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             Ok(status(failures))
         }
         Command::Conflicts { common, wide, format } => {
-            let cfg = Config::new(&common)?;
-            let (claims, failures) = extract_all(&cfg)?;
+            let cfg = Config::of_inputs(&common)?;
+            let Loaded { claims, failures, .. } = load(&cfg, &cfg.paths)?;
             let conflicts = conflict::conflicts(&Normalizer::new(&cfg.lexicon), &claims);
             let table = if wide {
                 conflict::wide_table(&conflicts)
             } else {
                 conflict::long_table(&conflicts)
             };
-            write_table(&cfg, &table, format.resolve(cfg.output.as_deref()))?;
+            write_table(&cfg, &table, format.csv_default())?;
             Ok(status(failures))
         }
         Command::Compare { a, b, settings, format } => {
             let cfg = Config::with_paths(vec![a.clone(), b.clone()], &settings)?;
-            let side_a = load(&cfg, &[a])?;
-            let side_b = load(&cfg, &[b])?;
+            let side_a = load(&cfg, std::slice::from_ref(&a))?;
+            let side_b = load(&cfg, std::slice::from_ref(&b))?;
+            // A side with nothing readable would make every position look
+            // added or dropped: report instead of comparing.
+            for (path, side) in [(&a, &side_a), (&b, &side_b)] {
+                if side.failures > 0 && side.articles.is_empty() {
+                    eprintln!("demarche: {}: nothing readable to compare", path.display());
+                    return Ok(status(side_a.failures + side_b.failures));
+                }
+            }
             let rows = compare::compare(&side_a.claims, &side_b.claims);
-            let table = compare::compare_table(&rows);
-            write_table(&cfg, &table, format.resolve(cfg.output.as_deref()))?;
+            let format = format.terminal_default(cfg.output.as_deref());
+            let table = match format {
+                Format::Csv => compare::compare_table(&rows),
+                Format::Table => compare::compare_terminal_table(&rows),
+            };
+            write_table(&cfg, &table, format)?;
             Ok(status(side_a.failures + side_b.failures))
         }
         Command::Timeline { common, format } => {
-            let cfg = Config::new(&common)?;
+            let cfg = Config::of_inputs(&common)?;
             let loaded = load(&cfg, &cfg.paths)?;
             let table = compare::timeline(&loaded.articles, &loaded.claims);
-            write_table(&cfg, &table, format.resolve(cfg.output.as_deref()))?;
+            write_table(&cfg, &table, format.csv_default())?;
             Ok(status(loaded.failures))
         }
         Command::Explain(common) => {
@@ -368,11 +404,15 @@ fn articles(cfg: &Config, failures: &mut usize) -> Result<Vec<Article>, Error> {
     Ok(out)
 }
 
-/// Claims of every input (extracted from articles, or read from claims CSV
-/// files); returns them with the number of inputs that failed.
+/// Extracts claims from every article; returns them with the number of
+/// inputs that failed.
 fn extract_all(cfg: &Config) -> Result<(Vec<Claim>, usize), Error> {
-    let loaded = load(cfg, &cfg.paths)?;
-    Ok((loaded.claims, loaded.failures))
+    let mut failures = 0;
+    let mut claims = Vec::new();
+    for article in articles(cfg, &mut failures)? {
+        claims.extend(demarche::extract(&cfg.lexicon, &article));
+    }
+    Ok((claims, failures))
 }
 
 /// What the inputs hold.
