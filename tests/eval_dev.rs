@@ -140,3 +140,78 @@ fn eval_agrees_with_score_py() {
         assert_eq!(ours, String::from_utf8(python.stdout).unwrap(), "options {extra:?}");
     }
 }
+
+/// The gold claims of one article as a claims CSV of their own.
+fn gold_of(gold: &str, article: &str) -> String {
+    let mut reader = csv::Reader::from_reader(gold.as_bytes());
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(reader.headers().unwrap()).unwrap();
+    for record in reader.records() {
+        let record = record.unwrap();
+        if &record[0] == article {
+            writer.write_record(&record).unwrap();
+        }
+    }
+    String::from_utf8(writer.into_inner().unwrap()).unwrap()
+}
+
+/// (party, issue) keys of a claims CSV, party NONE or empty left out.
+fn party_issue_keys(claims_csv: &str) -> std::collections::BTreeSet<(String, String)> {
+    common::rows(claims_csv)
+        .into_iter()
+        .filter(|r| !r["party"].is_empty() && r["party"] != "NONE")
+        .map(|r| (r["party"].clone(), r["issue"].clone()))
+        .collect()
+}
+
+#[test]
+fn compare_on_gold_adds_and_drops_the_key_difference() {
+    let Some(shared) = common::shared_eval() else { return };
+    let gold = std::fs::read_to_string(shared.join("dev/gold.csv")).unwrap();
+    // Both about the December 2025 talks on the US peace plan: Zelensky
+    // before meeting the US envoys in Berlin, Putin after.
+    let (before, after) = ("10_upi-zelensky-nato-security-guarantees-2025", "seed_putin_no_deal");
+    let dir = tmp("compare-gold");
+    let (a, b) = (gold_of(&gold, before), gold_of(&gold, after));
+    let (ka, kb) = (party_issue_keys(&a), party_issue_keys(&b));
+    assert!(ka.len() > 3 && kb.len() > 3, "the gold of both articles is there");
+    let (pa, pb) = (dir.join("before.csv"), dir.join("after.csv"));
+    std::fs::write(&pa, &a).unwrap();
+    std::fs::write(&pb, &b).unwrap();
+    for ((x, kx), (y, ky)) in [((&pa, &ka), (&pb, &kb)), ((&pb, &kb), (&pa, &ka))] {
+        let out = run(&["compare", x.to_str().unwrap(), y.to_str().unwrap()]);
+        let rows = common::rows(&out);
+        let of = |change: &str| -> std::collections::BTreeSet<(String, String)> {
+            rows.iter()
+                .filter(|r| r["change"] == change)
+                .map(|r| (r["party"].clone(), r["issue"].clone()))
+                .collect()
+        };
+        assert_eq!(of("added"), ky - kx, "{out}");
+        assert_eq!(of("dropped"), kx - ky, "{out}");
+        assert!(!of("added").is_empty() && !of("dropped").is_empty());
+        eprintln!(
+            "compare {} → {}: {} added, {} dropped, {} both",
+            x.display(),
+            y.display(),
+            of("added").len(),
+            of("dropped").len(),
+            kx.intersection(ky).count()
+        );
+    }
+}
+
+#[test]
+fn conflicts_on_seed_gold_bridge_alliance() {
+    let Some(shared) = common::shared_eval() else { return };
+    let gold = std::fs::read_to_string(shared.join("dev/gold.csv")).unwrap();
+    let path = tmp("conflicts-gold").join("seed.csv");
+    std::fs::write(&path, gold_of(&gold, "seed_putin_no_deal")).unwrap();
+    let rows = common::rows(&run(&["conflicts", path.to_str().unwrap()]));
+    let r = rows
+        .iter()
+        .find(|r| r["issue"] == "alliance" && r["party_a"] == "RUS" && r["party_b"] == "UKR")
+        .expect("an alliance row for RUS and UKR");
+    assert_eq!(r["relation"], "bridge", "{r:#?}");
+    assert!(r["condition"].contains("security guarantees"), "{r:#?}");
+}
