@@ -3,8 +3,10 @@
 //!
 //! The pipeline, one module per stage: [`document`] (nom parser: headline,
 //! paragraphs, sentences) → [`lexicon`] and `matcher` (parties, cues,
-//! issues) → [`extract`](mod@extract) (claims) → [`matrix`] (stance matrix) →
-//! [`output`] (CSV writers).
+//! issues) → [`extract`](mod@extract) (claims) → [`matrix`] (stance matrix),
+//! or [`align`] (positions) → [`conflict`] (conflict matrix) and
+//! [`compare`] (changes, timelines) → [`output`] (CSV writers, tables).
+//! [`input`] reads articles and claims CSV files.
 
 pub mod align;
 pub mod compare;
