@@ -1,5 +1,6 @@
-//! Writers for claims and matrices. The library never prints: every writer
-//! takes an `io::Write`, and output is deterministic.
+//! Writers for claims, matrices and reports ([`Table`]: CSV, or aligned
+//! text for a terminal). The library never prints: every writer takes an
+//! `io::Write`, and output is deterministic.
 
 use std::io;
 
