@@ -115,6 +115,14 @@ mod find {
         Ok((input, (y, m, d)))
     }
 
+    /// A cheap test before the grammar: a date starts with a digit or with
+    /// a month's first three letters.
+    pub fn may_start_date(input: &str) -> bool {
+        let b = input.as_bytes();
+        b.first().is_some_and(u8::is_ascii_digit)
+            || (b.len() >= 3 && MONTHS.iter().any(|m| m.as_bytes()[..3].eq_ignore_ascii_case(&b[..3])))
+    }
+
     pub fn date(input: &str) -> IResult<&str, (u32, u32, u32)> {
         alt((iso, month_day_year, day_month_year)).parse(input)
     }
@@ -133,6 +141,9 @@ pub fn find_in_text(text: &str) -> Option<u32> {
         .filter(|(i, c)| c.is_alphanumeric() && head[..*i].chars().next_back().is_none_or(|p| !p.is_alphanumeric()))
         .map(|(i, _)| i);
     for i in starts {
+        if !find::may_start_date(&head[i..]) {
+            continue;
+        }
         if let Ok((_, (y, m, d))) = find::date(&head[i..])
             && let Some(date) = parse_iso(&format!("{y:04}-{m:02}-{d:02}"))
         {

@@ -158,7 +158,15 @@ pub fn extract_traced(lex: &Lexicon, article: &Article, mut trace: Option<&mut V
             current_paragraph = sentence.paragraph;
             paragraph_quotes = matcher::quotations(text, doc.paragraphs[sentence.paragraph]);
         }
-        let ctx = SentenceContext::new(lex, article, &norm, sentence.span, &paragraph_quotes, &mut discourse);
+        let ctx = SentenceContext::new(
+            lex,
+            article,
+            &norm,
+            sentence.span,
+            &paragraph_quotes,
+            &mut discourse,
+            trace.is_some(),
+        );
         match trace.as_deref_mut() {
             Some(t) => {
                 let mut notes = Vec::new();
@@ -227,6 +235,7 @@ impl<'a> SentenceContext<'a> {
         span: Span,
         paragraph_quotes: &[Span],
         discourse: &mut Discourse,
+        traced: bool,
     ) -> SentenceContext<'a> {
         let text = norm.text.as_str();
         let quotes: Vec<Span> = paragraph_quotes
@@ -324,12 +333,6 @@ impl<'a> SentenceContext<'a> {
                 })
             })
             .collect();
-        // An issue word inside a party's name is not an issue ("Ukrainian
-        // negotiators", "the Peace Council").
-        let issues: Vec<IssueMatch> = matcher::issues(lex, text, span)
-            .into_iter()
-            .filter(|m| !parties.iter().any(|p| !p.pronoun && p.span.contains(m.span)))
-            .collect();
         let mut ctx = SentenceContext {
             text,
             norm,
@@ -337,7 +340,7 @@ impl<'a> SentenceContext<'a> {
             span,
             parties,
             cues: all_cues,
-            issues,
+            issues: Vec::new(),
             conditions: matcher::conditions(text, span),
             quotes,
             speaker: None,
@@ -355,6 +358,16 @@ impl<'a> SentenceContext<'a> {
             });
         ctx.cues = cues;
         ctx.reports = reports.iter().map(|r| r.span).collect();
+        // Issue words matter to stance cues (and to a trace): most sentences
+        // have none.
+        if !ctx.cues.is_empty() || traced {
+            // An issue word inside a party's name is not an issue
+            // ("Ukrainian negotiators", "the Peace Council").
+            ctx.issues = matcher::issues(lex, text, span)
+                .into_iter()
+                .filter(|m| !ctx.parties.iter().any(|p| !p.pronoun && p.span.contains(m.span)))
+                .collect();
+        }
         // The speaker: the holder of the first report cue that has one.
         for r in &reports {
             let Some((row, ..)) = ctx.fit(lex, r) else { continue };
@@ -459,19 +472,19 @@ impl<'a> SentenceContext<'a> {
     /// Whether a party is the object of a preposition ("a memorandum to
     /// Ukraine", "students throughout Indonesia"), so not a subject.
     fn after_preposition(&self, p: &Party) -> bool {
-        let before: Vec<&str> = matcher::words(&self.text[self.span.start..p.span.start])
-            .map(|(_, w)| w)
-            .collect();
-        let Some(last) = before.last() else {
+        let mut before = matcher::words(&self.text[self.span.start..p.span.start])
+            .rev()
+            .map(|(_, w)| w);
+        let Some(last) = before.next() else {
             return false;
         };
         // "In" after a role noun is a seat ("officials in Moscow said"),
         // "of" after one its owner ("the president of Russia"); after any
         // other noun both govern an object ("the city of Algiers").
-        if matches!(*last, "in" | "of") {
-            return !(before.len() >= 2 && self.is_role(before[before.len() - 2]));
+        if matches!(last, "in" | "of") {
+            return !before.next().is_some_and(|w| self.is_role(w));
         }
-        PREPOSITIONS.contains(last)
+        PREPOSITIONS.contains(&last)
     }
 
     /// The subject of the clause containing `pos`: the first party, not
@@ -603,16 +616,13 @@ impl<'a> SentenceContext<'a> {
         if !(first.ends_with("ed") || first.ends_with("en")) {
             return None;
         }
-        let before: Vec<&str> = matcher::words(&self.text[self.span.start..anchor.start])
-            .map(|(_, w)| w)
-            .collect();
-        let be = before
-            .iter()
+        let be = matcher::words(&self.text[self.span.start..anchor.start])
             .rev()
+            .map(|(_, w)| w)
             .take(3)
-            .skip_while(|w| w.ends_with("ly") || matches!(**w, "not" | "also" | "being" | "been"))
+            .skip_while(|w| w.ends_with("ly") || matches!(*w, "not" | "also" | "being" | "been"))
             .take(1)
-            .any(|w| matches!(*w, "is" | "are" | "was" | "were" | "be" | "been" | "being"));
+            .any(|w| matches!(w, "is" | "are" | "was" | "were" | "be" | "been" | "being"));
         let after_verb = anchor.start + self.slice(anchor).find(' ').unwrap_or(anchor.end - anchor.start);
         let after = self.text[after_verb..self.span.end].trim_start();
         if !be || after.starts_with("to ") {
@@ -630,9 +640,8 @@ impl<'a> SentenceContext<'a> {
     /// demands", "the U.S. proposal", "its proposals". `None` for a noun
     /// without one ("conflicting demands", "hostage-takers' demands").
     fn subject_before(&self, anchor: Span) -> Option<Party> {
-        let words: Vec<(usize, &str)> = matcher::words(&self.text[self.span.start..anchor.start]).collect();
         let mut skipped = 0;
-        for &(i, w) in words.iter().rev().take(4) {
+        for (i, w) in matcher::words(&self.text[self.span.start..anchor.start]).rev().take(4) {
             let start = self.span.start + i;
             let end = start + w.len();
             // The party ending this word, possibly before a possessive 's.
@@ -662,32 +671,29 @@ impl<'a> SentenceContext<'a> {
     /// Whether the cue is the content of an obligation ("Kagame must agree
     /// to", "Russia has to accept").
     fn after_obligation(&self, anchor: Span) -> bool {
-        let words: Vec<&str> = matcher::words(&self.text[self.span.start..anchor.start])
-            .map(|(_, w)| w)
-            .collect();
-        let last = words
-            .iter()
+        let mut words = matcher::words(&self.text[self.span.start..anchor.start])
             .rev()
-            .find(|w| !w.ends_with("ly") && !matches!(**w, "also" | "first"));
-        match last {
-            Some(&"must") | Some(&"should") => true,
-            Some(&"to") => {
-                words.len() >= 2 && matches!(words[words.len() - 2], "has" | "have" | "had" | "need" | "needs")
-            }
+            .map(|(_, w)| w)
+            .skip_while(|w| w.ends_with("ly") || matches!(*w, "also" | "first"));
+        match words.next() {
+            Some("must") | Some("should") => true,
+            Some("to") => words
+                .next()
+                .is_some_and(|w| matches!(w, "has" | "have" | "had" | "need" | "needs")),
             _ => false,
         }
     }
 
     fn is_role(&self, word: &str) -> bool {
-        let w = word.to_lowercase();
-        self.roles.iter().any(|r| r.rsplit(' ').next() == Some(w.as_str()))
+        self.roles
+            .iter()
+            .any(|r| r.rsplit(' ').next().is_some_and(|last| last.eq_ignore_ascii_case(word)))
     }
 
     fn negated(&self, anchor: Span, holder_end: usize) -> bool {
         let from = holder_end.max(self.span.start).min(anchor.start);
         let before = &self.text[from..anchor.start];
-        let words: Vec<&str> = matcher::words(before).map(|(_, w)| w).collect();
-        words.iter().rev().take(3).any(|w| {
+        matcher::words(before).rev().take(3).any(|(_, w)| {
             let w = w.to_ascii_lowercase();
             matches!(w.as_str(), "not" | "never" | "cannot" | "no") || w.ends_with("n't") || w.ends_with("n’t")
         })

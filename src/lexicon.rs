@@ -12,7 +12,7 @@ use std::fmt;
 use std::path::Path;
 use std::str::FromStr;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
@@ -516,6 +516,9 @@ fn build(patterns: &[String], case_insensitive: bool) -> Result<AhoCorasick> {
     AhoCorasickBuilder::new()
         .match_kind(MatchKind::Standard)
         .ascii_case_insensitive(case_insensitive)
+        // A full DFA: the matchers run over every byte of every article,
+        // and building one costs a few milliseconds per process.
+        .kind(Some(AhoCorasickKind::DFA))
         .build(patterns)
         .map_err(|e| Error::data("lexicon", 0, format!("cannot compile matcher: {e}")))
 }

@@ -234,7 +234,7 @@ fn role_after(lex: &Lexicon, rest: &str) -> Option<usize> {
 }
 
 /// The words of `s` with their byte offsets.
-pub fn words(s: &str) -> impl Iterator<Item = (usize, &str)> {
+pub fn words(s: &str) -> impl DoubleEndedIterator<Item = (usize, &str)> {
     s.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
         .filter(|w| !w.is_empty())
         .map(move |w| (w.as_ptr() as usize - s.as_ptr() as usize, w))
@@ -306,8 +306,14 @@ pub fn conditions(text: &str, sentence: Span) -> Vec<Condition> {
     let mut out: Vec<Condition> = Vec::new();
     let mut from = 0;
     'scan: while from < lower.len() {
-        for marker in CONDITION_MARKERS {
-            if !lower[from..].starts_with(marker) || !on_word_boundaries(&lower, from, from + marker.len(), false) {
+        // Markers start words: try them only where a word starts.
+        let at_word_start = lower.as_bytes()[from].is_ascii_alphabetic()
+            && lower[..from].chars().next_back().is_none_or(|c| !is_word_char(c));
+        for marker in CONDITION_MARKERS.iter().filter(|_| at_word_start) {
+            if marker.as_bytes()[0] != lower.as_bytes()[from]
+                || !lower[from..].starts_with(marker)
+                || !on_word_boundaries(&lower, from, from + marker.len(), false)
+            {
                 continue;
             }
             let before = lower[..from].trim_end();
