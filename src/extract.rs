@@ -86,7 +86,7 @@ struct Party {
 #[derive(Default)]
 struct Discourse {
     /// Resolved mentions in article order: (code, name, kind of referent).
-    recent: Vec<(String, String, Pronoun)>,
+    recent: Vec<(String, String, &'static [Pronoun])>,
     /// The last party that spoke, with the speaker's name.
     speaker: Option<(String, String)>,
     /// Each word of the full names of persons mentioned so far → (code,
@@ -102,16 +102,19 @@ impl Discourse {
         self.recent
             .iter()
             .rev()
-            .find(|(_, _, kind)| *kind == p)
+            .find(|(_, _, kinds)| kinds.contains(&p))
             .map(|(code, name, _)| (code.clone(), name.clone()))
     }
 }
 
-fn referent(kind: AliasKind, plural: bool) -> Pronoun {
+/// The pronouns that can refer to a mention: an organisation or a group is
+/// "it" as often as "they" ("The RSF said it was ready").
+fn referent(kind: AliasKind, plural: bool) -> &'static [Pronoun] {
     match kind {
-        AliasKind::Person | AliasKind::Title => Pronoun::Person,
-        _ if plural => Pronoun::Plural,
-        _ => Pronoun::Thing,
+        AliasKind::Person | AliasKind::Title => &[Pronoun::Person],
+        AliasKind::Org | AliasKind::Group => &[Pronoun::Plural, Pronoun::Thing],
+        _ if plural => &[Pronoun::Plural],
+        _ => &[Pronoun::Thing],
     }
 }
 
@@ -582,19 +585,54 @@ impl<'a> SentenceContext<'a> {
     }
 
     /// Whether the cue at `anchor` is a verb coordinated with what precedes
-    /// it ("... and threatens to").
+    /// it ("... and threatens to"), or a participle clause after a comma
+    /// that shares the main clause's subject ("..., dismissing the plan").
     fn coordinated(&self, anchor: Span) -> bool {
         let before = &self.text[self.span.start..anchor.start];
+        let first = matcher::words(self.slice(anchor)).next().map_or("", |(_, w)| w);
+        if before.trim_end().ends_with(',') && first.ends_with("ing") {
+            return true;
+        }
         // "and threatens", "and also threatens", "and to try to".
         matcher::words(before)
-            .map(|(_, w)| w)
-            .collect::<Vec<_>>()
-            .iter()
             .rev()
+            .map(|(_, w)| w)
             .take(4)
             .skip_while(|w| AUXILIARIES.contains(w) || w.ends_with("ly"))
             .take(1)
-            .any(|w| *w == "and" || *w == "but")
+            .any(|w| w == "and" || w == "but")
+    }
+
+    /// Whether a clause states a fact rather than asks for something: its
+    /// first finite verb is indicative ("the dispute is bilateral", "talks
+    /// were going well", "it will not work") and not an obligation ("must",
+    /// "should", "has to", "be lifted").
+    fn statement_of_fact(&self, clause: Span) -> bool {
+        let words: Vec<&str> = matcher::words(self.slice(clause)).take(8).map(|(_, w)| w).collect();
+        for (i, w) in words.iter().enumerate() {
+            let next = words.get(i + 1).copied().unwrap_or("");
+            match w.to_ascii_lowercase().as_str() {
+                "must" | "should" | "be" => return false,
+                "has" | "have" | "had" | "need" | "needs" if next == "to" => return false,
+                "is" | "are" | "was" | "were" | "has" | "have" | "had" | "will" | "would" | "can" | "could"
+                | "remains" | "remained" => return !(next == "have" || next == "need"),
+                _ => {}
+            }
+        }
+        false
+    }
+
+    /// A verb in its bare form right after a named subject: "that Taipei
+    /// accept", "that Ukraine withdraw" (not "Ukraine accepts", "Ukraine
+    /// will accept").
+    fn subjunctive(&self, anchor: Span) -> bool {
+        let first = matcher::words(self.slice(anchor)).next().map_or("", |(_, w)| w);
+        let bare = !(first.ends_with('s') || first.ends_with("ed") || first.ends_with("ing"));
+        let after_subject = self
+            .parties
+            .iter()
+            .any(|p| !p.pronoun && p.span.end <= anchor.start && self.text[p.span.end..anchor.start].trim().is_empty());
+        bare && after_subject
     }
 
     /// An infinitive of purpose or a gerund after a preposition: "to
@@ -753,7 +791,7 @@ impl<'a> SentenceContext<'a> {
             }
         };
         let mut seen: Vec<(String, Stance, String)> = Vec::new();
-        let mut objects: Vec<Span> = Vec::new();
+        let mut objects: Vec<(Span, Stance)> = Vec::new();
         let mut previous_holders: Vec<Party> = Vec::new();
         for (k, m) in self.cues.iter().enumerate() {
             if self.in_condition(m.span) {
@@ -794,7 +832,15 @@ impl<'a> SentenceContext<'a> {
             // ("persuade Russia to accept", "accomplish its demands")
             // unless it opens a clause with a subject of its own ("warned
             // that Moscow will seek").
-            let outer = objects.iter().find(|o| o.contains(m.span)).copied();
+            let outer_cue = objects.iter().find(|(o, _)| o.contains(m.span)).copied();
+            let outer = outer_cue.map(|(o, _)| o);
+            // "demanded that Taipei accept ...": a verb in its bare form
+            // right after its subject is what the demand asks, not a stance
+            // of that subject.
+            if outer_cue.is_some_and(|(_, s)| s == Stance::Demand) && self.subjunctive(m.span) {
+                note(m, "dropped: what an earlier demand asks (subjunctive)".into());
+                continue;
+            }
             let preceded_by_to = self.text[self.span.start..m.span.start].trim_end().ends_with(" to");
             if outer.is_some() && preceded_by_to {
                 note(
@@ -915,7 +961,7 @@ impl<'a> SentenceContext<'a> {
             } else {
                 object
             };
-            objects.push(object);
+            objects.push((object, stance));
 
             // Condition: inside the object, or leading the cue. After a
             // concession verb, "for" introduces the price ("give up the bid
@@ -938,6 +984,10 @@ impl<'a> SentenceContext<'a> {
 
             if cue.needs == Needs::Condition && condition.is_none() {
                 note(m, format!("dropped: {stance} only on a condition, and none is stated"));
+                continue;
+            }
+            if cue.needs == Needs::Directive && self.statement_of_fact(object) {
+                note(m, "dropped: its content states a fact, it asks for nothing".into());
                 continue;
             }
             if self.negated(m.span, holder_end.min(m.span.start)) {

@@ -174,6 +174,10 @@ pub enum Needs {
     /// "Moscow's other demands", not "conflicting demands" (a word that
     /// is a verb or a noun).
     Subject,
+    /// Content that asks for something, not a statement of fact: "insisted
+    /// that Kyiv withdraw" is a demand, "insisted that the talks were
+    /// going well" is not.
+    Directive,
 }
 
 /// One row of `issues.csv`.
@@ -642,7 +646,12 @@ fn load_cues(src: (&str, &str)) -> Result<Vec<Cue>> {
             "" => Needs::Nothing,
             "condition" => Needs::Condition,
             "subject" => Needs::Subject,
-            other => return Err(err(format!("unknown needs {other:?}: condition, subject or empty"))),
+            "directive" => Needs::Directive,
+            other => {
+                return Err(err(format!(
+                    "unknown needs {other:?}: condition, subject, directive or empty"
+                )));
+            }
         };
         out.push(Cue {
             kind,
