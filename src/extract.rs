@@ -1050,6 +1050,26 @@ impl<'a> SentenceContext<'a> {
             {
                 findings.push((issue, stance, target.clone()));
             }
+            // "rejected the demand", "welcomed the proposal": the issues of
+            // the claim it refers back to.
+            if findings.is_empty()
+                && let Some(kind) = anaphor(self.slice(object))
+                && let Some(antecedent) = out
+                    .iter()
+                    .rev()
+                    .find(|c| c.stance == kind && c.issue != "other" && sentence_index.saturating_sub(c.sentence) <= 2)
+            {
+                for c in out.iter().rev().take_while(|c| c.sentence == antecedent.sentence) {
+                    let issue = crate::lexicon::ISSUES.iter().find(|i| **i == c.issue);
+                    if c.party == antecedent.party
+                        && c.stance == kind
+                        && let Some(&issue) = issue
+                        && !findings.iter().any(|f| f.0 == issue)
+                    {
+                        findings.push((issue, stance, antecedent.party.clone()));
+                    }
+                }
+            }
             if findings.is_empty() {
                 findings.push(("other", stance, target.clone()));
             }
@@ -1405,6 +1425,27 @@ impl<'a> SentenceContext<'a> {
             evidence: self.article.text[original.start..original.end].to_string(),
             cue: c.cue.to_string(),
         });
+    }
+}
+
+/// The stance a definite noun phrase refers back to: "the demand", "these
+/// conditions" (a demand), "the proposal", "Washington's offer" (an offer).
+fn anaphor(object: &str) -> Option<Stance> {
+    let words: Vec<String> = matcher::words(object).map(|(_, w)| w.to_lowercase()).collect();
+    let (first, head) = (words.first()?, words.last()?);
+    let definite = matches!(
+        first.as_str(),
+        "the" | "this" | "these" | "that" | "those" | "such" | "its" | "their" | "his" | "her"
+    );
+    if !definite || words.len() > 4 {
+        return None;
+    }
+    match head.as_str() {
+        "demand" | "demands" | "request" | "requests" | "call" | "calls" | "conditions" | "terms" | "ultimatum" => {
+            Some(Stance::Demand)
+        }
+        "proposal" | "proposals" | "offer" | "offers" | "plan" | "initiative" | "idea" => Some(Stance::Offer),
+        _ => None,
     }
 }
 
