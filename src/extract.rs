@@ -80,6 +80,8 @@ struct Party {
     holder: bool,
     /// Resolved from a pronoun.
     pronoun: bool,
+    /// One of the two parties of "both sides".
+    pair: bool,
 }
 
 /// What the article has said so far, for pronouns and quotations.
@@ -95,6 +97,22 @@ struct Discourse {
 }
 
 impl Discourse {
+    /// The two distinct parties mentioned last, if there are two.
+    fn last_two(&self) -> Option<[(String, String); 2]> {
+        let mut found: Vec<(String, String)> = Vec::new();
+        for (code, name, _) in self.recent.iter().rev() {
+            if code != "NONE" && !found.iter().any(|(c, _)| c == code) {
+                found.push((code.clone(), name.clone()));
+                if found.len() == 2 {
+                    let second = found.pop()?;
+                    let first = found.pop()?;
+                    return Some([first, second]);
+                }
+            }
+        }
+        None
+    }
+
     fn resolve(&self, p: Pronoun) -> Option<(String, String)> {
         if p == Pronoun::Speaker {
             return self.speaker.clone();
@@ -109,6 +127,37 @@ impl Discourse {
 
 /// The pronouns that can refer to a mention: an organisation or a group is
 /// "it" as often as "they" ("The RSF said it was ready").
+/// Phrases that name the two sides of a negotiation.
+const PAIR_PHRASES: &[&str] = &[
+    "both sides",
+    "the two sides",
+    "both parties",
+    "the two parties",
+    "both countries",
+    "the two countries",
+    "both nations",
+    "the two nations",
+    "both governments",
+    "the two governments",
+];
+
+/// Where `s` names the two sides ("both sides", "The two countries").
+fn pair_phrases(s: &str) -> Vec<Span> {
+    let lower = s.to_ascii_lowercase();
+    let mut out = Vec::new();
+    for phrase in PAIR_PHRASES {
+        let mut from = 0;
+        while let Some(i) = lower[from..].find(phrase) {
+            let start = from + i;
+            if matcher::on_word_boundaries(&lower, start, start + phrase.len(), false) {
+                out.push(Span::new(start, start + phrase.len()));
+            }
+            from = start + phrase.len();
+        }
+    }
+    out
+}
+
 fn referent(kind: AliasKind, plural: bool) -> &'static [Pronoun] {
     match kind {
         AliasKind::Person | AliasKind::Title => &[Pronoun::Person],
@@ -273,7 +322,25 @@ impl<'a> SentenceContext<'a> {
             }
         }
         mentions.sort_by_key(|m| m.span.start);
+        // "Both sides agreed": the two parties the article was last about.
+        let pair = discourse.last_two();
         let mut parties = Vec::new();
+        for at in pair_phrases(&text[body_start..span.end]) {
+            let at = Span::new(body_start + at.start, body_start + at.end);
+            if mentions.iter().any(|m| m.span.start < at.end && at.start < m.span.end) {
+                continue;
+            }
+            for (code, name) in pair.iter().flatten() {
+                parties.push(Party {
+                    span: at,
+                    code: code.clone(),
+                    name: name.clone(),
+                    holder: true,
+                    pronoun: true,
+                    pair: true,
+                });
+            }
+        }
         for m in mentions {
             match m.what {
                 MentionKind::Party {
@@ -283,7 +350,13 @@ impl<'a> SentenceContext<'a> {
                     holder,
                     plural,
                 } => {
-                    if holder {
+                    // A place one is in or goes to ("met in Washington") is
+                    // not whom later pronouns refer to.
+                    let place = kind == AliasKind::Capital
+                        && matcher::words(&text[span.start..m.span.start])
+                            .next_back()
+                            .is_some_and(|(_, w)| matches!(w, "in" | "at" | "to" | "from" | "into" | "near"));
+                    if holder && !place {
                         discourse
                             .recent
                             .push((code.clone(), name.clone(), referent(kind, plural)));
@@ -302,6 +375,7 @@ impl<'a> SentenceContext<'a> {
                         name,
                         holder,
                         pronoun: false,
+                        pair: false,
                     });
                 }
                 MentionKind::Pronoun(p) => {
@@ -315,11 +389,13 @@ impl<'a> SentenceContext<'a> {
                             name,
                             holder: true,
                             pronoun: true,
+                            pair: false,
                         });
                     }
                 }
             }
         }
+        parties.sort_by_key(|p| p.span.start);
         // A cue word inside a party's name is not a cue ("United States"),
         // except a noun naming the party's act after its adjective ("the
         // Ukrainian proposal"), which the party holds.
@@ -443,8 +519,9 @@ impl<'a> SentenceContext<'a> {
         let mut j = i;
         while j > 0 {
             let prev = candidates[j - 1];
-            let between = self.text[prev.span.end..candidates[j].span.start].trim();
-            if matches!(between, "and" | "," | "and the" | "as well as" | "or") {
+            // The two parties of "both sides" share one span.
+            let between = self.text[prev.span.end.min(candidates[j].span.start)..candidates[j].span.start].trim();
+            if prev.span == candidates[j].span || matches!(between, "and" | "," | "and the" | "as well as" | "or") {
                 out.insert(0, prev.clone());
                 j -= 1;
             } else {
@@ -620,6 +697,15 @@ impl<'a> SentenceContext<'a> {
             }
         }
         false
+    }
+
+    /// Whether the cue's verb is in the past ("agreed", "have agreed").
+    fn past(&self, anchor: Span) -> bool {
+        let first = matcher::words(self.slice(anchor)).next().map_or("", |(_, w)| w);
+        let perfect = matcher::words(&self.text[self.span.start..anchor.start])
+            .next_back()
+            .is_some_and(|(_, w)| matches!(w, "have" | "has" | "had"));
+        first.ends_with("ed") || perfect
     }
 
     /// A verb in its bare form right after a named subject: "that Taipei
@@ -901,6 +987,15 @@ impl<'a> SentenceContext<'a> {
                 }
             };
             let holders: Vec<Party> = holders.into_iter().filter(|h| h.code != "NONE").collect();
+            // "Both sides agreed" reports an event; "both sides agree to ..."
+            // in a plan's steps describes what the plan asks.
+            if !holders.is_empty() && holders.iter().all(|h| h.pair) && !self.past(m.span) {
+                note(
+                    m,
+                    "dropped: \"both sides\" with a verb not in the past describes a plan".into(),
+                );
+                continue;
+            }
             if holders.is_empty() {
                 note(
                     m,
@@ -1218,6 +1313,7 @@ impl<'a> SentenceContext<'a> {
                 name,
                 holder: true,
                 pronoun: false,
+                pair: false,
             })
     }
 
