@@ -97,6 +97,16 @@ struct Discourse {
 }
 
 impl Discourse {
+    /// Records a mention; only the latest few are kept, so a long article
+    /// costs no more per sentence than a short one.
+    fn mentioned(&mut self, code: String, name: String, kinds: &'static [Pronoun]) {
+        const KEEP: usize = 32;
+        if self.recent.len() >= 2 * KEEP {
+            self.recent.drain(..KEEP);
+        }
+        self.recent.push((code, name, kinds));
+    }
+
     /// The two distinct parties mentioned last, if there are two.
     fn last_two(&self) -> Option<[(String, String); 2]> {
         let mut found: Vec<(String, String)> = Vec::new();
@@ -357,9 +367,7 @@ impl<'a> SentenceContext<'a> {
                             .next_back()
                             .is_some_and(|(_, w)| matches!(w, "in" | "at" | "to" | "from" | "into" | "near"));
                     if holder && !place {
-                        discourse
-                            .recent
-                            .push((code.clone(), name.clone(), referent(kind, plural)));
+                        discourse.mentioned(code.clone(), name.clone(), referent(kind, plural));
                     }
                     if kind == AliasKind::Person {
                         for part in name.split_whitespace().filter(|p| p.chars().count() >= 3) {
