@@ -777,10 +777,15 @@ impl<'a> SentenceContext<'a> {
             let start = self.span.start + i;
             let end = start + w.len();
             // The party ending this word, possibly before a possessive 's.
-            let party = self
-                .parties
-                .iter()
-                .rfind(|p| p.span.end <= end && p.span.end > start.saturating_sub(1) && end - p.span.end <= "’s".len());
+            // An alias may end in the word's period ("the U.S. demand").
+            let party = self.parties.iter().rfind(|p| {
+                p.span.end > start.saturating_sub(1)
+                    && if p.span.end <= end {
+                        end - p.span.end <= "’s".len()
+                    } else {
+                        &self.text[end..p.span.end] == "."
+                    }
+            });
             if let Some(p) = party {
                 return Some(p.clone());
             }
@@ -981,8 +986,18 @@ impl<'a> SentenceContext<'a> {
                 previous_holders.clone()
             } else if self.coordinated(m.span) || self.infinitive_or_gerund(m.span) {
                 // "... and would deny", "staged protests to demand", "joined
-                // them in demanding": the clause's subject holds it.
-                self.subject(m.span.start).into_iter().collect()
+                // them in demanding": the clause's subject holds it; after
+                // reported speech ("..., Araghchi said, rejecting") the
+                // speaker.
+                self.subject(m.span.start)
+                    .or_else(|| {
+                        self.speaker
+                            .as_ref()
+                            .filter(|_| self.coordinated(m.span))
+                            .and_then(|_| self.speaker_or_last())
+                    })
+                    .into_iter()
+                    .collect()
             } else {
                 // Without a subject of its own, a quoted stance or a
                 // construction with no HOLDER slot ("the proposals would
@@ -1137,7 +1152,15 @@ impl<'a> SentenceContext<'a> {
                 vec![object]
             };
             for part in parts {
-                let (part_stance, part_target) = match self.actor_of(part, &holder_codes) {
+                // The condition is what the holder asks in return, already a
+                // demand of its own.
+                let core = condition
+                    .filter(|c| part.contains(c.span))
+                    .map_or(part, |c| Span::new(part.start, c.span.start.max(part.start)));
+                let asked = self
+                    .actor_of(part, &holder_codes)
+                    .or_else(|| self.restricted(core, &holder_codes));
+                let (part_stance, part_target) = match asked {
                     Some(code) if stance == Stance::Offer => (Stance::Demand, code),
                     _ => (stance, target.clone()),
                 };
@@ -1294,6 +1317,30 @@ impl<'a> SentenceContext<'a> {
         let verb_like =
             next.starts_with(|c: char| c.is_lowercase()) && !DETERMINERS.contains(&next) && !next.ends_with("'s");
         (verb_like && p.holder && !holders.contains(&p.code.as_str()) && p.code != "NONE").then(|| p.code.clone())
+    }
+
+    /// The party an item restricts ("limitations on Iran's enrichment", "a
+    /// downsizing of its nuclear infrastructure"): a proposal's limits on
+    /// another party are what it asks of that party.
+    fn restricted(&self, item: Span, holders: &[&str]) -> Option<String> {
+        let text = self.slice(item).to_lowercase();
+        let at = matcher::words(&text)
+            .find(|(_, w)| RESTRICTIONS.iter().any(|r| w.starts_with(r)))?
+            .0;
+        // The restricted party follows as the owner of what is limited:
+        // "limits on Iran's enrichment", "a downsizing of its
+        // infrastructure" (not "missiles in Europe").
+        let after = Span::new(item.start + at, item.end);
+        self.parties
+            .iter()
+            .find(|p| {
+                after.contains(p.span)
+                    && !holders.contains(&p.code.as_str())
+                    && p.code != "NONE"
+                    && (self.text[p.span.end..].starts_with(['\'', '’'])
+                        || matches!(self.slice(p.span), "its" | "their"))
+            })
+            .map(|p| p.code.clone())
     }
 
     /// The "for ..." phrase of a concession's object, as a condition.
@@ -1552,6 +1599,11 @@ fn anaphor(object: &str) -> Option<Stance> {
         _ => None,
     }
 }
+
+/// Word stems of limits imposed on a party.
+const RESTRICTIONS: &[&str] = &[
+    "limit", "cap", "capping", "restrict", "curb", "curtail", "downsiz", "dismantl", "freez", "halt", "reduc",
+];
 
 /// Words that may stand between a coordinating "and" and its verb.
 const AUXILIARIES: &[&str] = &[
