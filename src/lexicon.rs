@@ -15,6 +15,7 @@ use std::str::FromStr;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use serde::Deserialize;
 
+use crate::cameo::Cameo;
 use crate::error::{Error, Result};
 use crate::pattern::{self, Pattern};
 
@@ -214,10 +215,18 @@ pub struct Sources<'a> {
     pub cues: (&'a str, &'a str),
     pub roles: (&'a str, &'a str),
     pub members: (&'a str, &'a str),
+    pub cameo: (&'a str, &'a str),
 }
 
 /// The file names of a lexicon directory.
-pub const FILES: [&str; 5] = ["parties.csv", "issues.csv", "cues.csv", "roles.csv", "members.csv"];
+pub const FILES: [&str; 6] = [
+    "parties.csv",
+    "issues.csv",
+    "cues.csv",
+    "roles.csv",
+    "members.csv",
+    "cameo.csv",
+];
 
 /// A loaded and compiled lexicon.
 #[derive(Debug)]
@@ -233,6 +242,8 @@ pub struct Lexicon {
     /// Collective codes and their members ("EUR" → European states): three
     /// or more members named together speak as the collective.
     pub members: Vec<(String, Vec<String>)>,
+    /// CAMEO event codes by stance and issue (`cameo.csv`).
+    pub cameo: Cameo,
     pub(crate) party_matcher: AhoCorasick,
     /// For each party pattern: the alias rows it may denote.
     pub(crate) party_patterns: Vec<Vec<usize>>,
@@ -296,6 +307,7 @@ impl Lexicon {
             cues: ("data/cues.csv", include_str!("../data/cues.csv")),
             roles: ("data/roles.csv", include_str!("../data/roles.csv")),
             members: ("data/members.csv", include_str!("../data/members.csv")),
+            cameo: ("data/cameo.csv", include_str!("../data/cameo.csv")),
         })
     }
 
@@ -314,6 +326,7 @@ impl Lexicon {
             cues: get(2),
             roles: get(3),
             members: get(4),
+            cameo: get(5),
         })
     }
 
@@ -322,6 +335,7 @@ impl Lexicon {
         let aliases = load_parties(src.parties)?;
         let cues = load_cues(src.cues)?;
         let issue_cues = load_issues(src.issues)?;
+        let cameo = Cameo::from_text(src.cameo.0, src.cameo.1)?;
         let mut roles: Vec<String> = read_rows::<RoleRow>(src.roles)?
             .into_iter()
             .map(|(_, r)| r.role.trim().to_lowercase())
@@ -393,6 +407,7 @@ impl Lexicon {
             issue_cues,
             roles,
             members,
+            cameo,
             party_matcher,
             party_patterns,
             cue_matcher,
@@ -422,7 +437,8 @@ impl Lexicon {
 
     /// Consistency problems the loader lets through: an alias that names
     /// two parties at once without a veto to tell them apart, a row given
-    /// twice, an issue phrase under two issues.
+    /// twice, an issue phrase under two issues, and the CAMEO table's
+    /// ([`Cameo::check`]).
     pub fn check(&self) -> Vec<Error> {
         let mut problems = Vec::new();
         let mut by_alias: HashMap<&str, Vec<&Alias>> = HashMap::new();
@@ -474,6 +490,7 @@ impl Lexicon {
                 phrases.insert(key, c);
             }
         }
+        problems.extend(self.cameo.check());
         problems
     }
 
@@ -528,7 +545,7 @@ fn build(patterns: &[String], case_insensitive: bool) -> Result<AhoCorasick> {
 }
 
 /// Reads the rows of one CSV file with their 1-based line numbers.
-fn read_rows<T: for<'de> Deserialize<'de>>((file, text): (&str, &str)) -> Result<Vec<(u64, T)>> {
+pub(crate) fn read_rows<T: for<'de> Deserialize<'de>>((file, text): (&str, &str)) -> Result<Vec<(u64, T)>> {
     let mut reader = csv::ReaderBuilder::new()
         .comment(Some(b'#'))
         .trim(csv::Trim::All)
@@ -714,6 +731,7 @@ mod tests {
             cues: ("cues.csv", cues),
             roles: ("roles.csv", ROLES),
             members: ("members.csv", "collective,member\n"),
+            cameo: ("cameo.csv", include_str!("../data/cameo.csv")),
         })
     }
 

@@ -9,6 +9,7 @@
 //! [`input`] reads articles and claims CSV files.
 
 pub mod align;
+pub mod cameo;
 pub mod compare;
 pub mod conflict;
 pub mod date;

@@ -104,7 +104,8 @@ enum Command {
 enum LexiconCommand {
     /// Validate the lexicon files of DIR (default: the built-in lexicon).
     Check {
-        /// A directory holding parties.csv, issues.csv, cues.csv, roles.csv.
+        /// A directory holding parties.csv, issues.csv, cues.csv, roles.csv,
+        /// members.csv and cameo.csv.
         dir: Option<PathBuf>,
     },
 }
@@ -347,11 +348,12 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             }
             if problems.is_empty() {
                 println!(
-                    "ok: {} aliases, {} constructions, {} issue phrases, {} roles",
+                    "ok: {} aliases, {} constructions, {} issue phrases, {} roles, {} CAMEO codes",
                     lexicon.aliases.len(),
                     lexicon.cues.len(),
                     lexicon.issue_cues.len(),
-                    lexicon.roles.len()
+                    lexicon.roles.len(),
+                    lexicon.cameo.codes.len()
                 );
                 Ok(ExitCode::SUCCESS)
             } else {

@@ -102,7 +102,7 @@ fn a_bad_file_does_not_stop_the_batch() {
 #[test]
 fn bad_lexicon_exits_2_naming_file_and_line() {
     let dir = tmp("lexicon");
-    for file in ["parties.csv", "issues.csv", "roles.csv", "members.csv"] {
+    for file in ["parties.csv", "issues.csv", "roles.csv", "members.csv", "cameo.csv"] {
         std::fs::copy(format!("{}/data/{file}", env!("CARGO_MANIFEST_DIR")), dir.join(file)).unwrap();
     }
     std::fs::write(
