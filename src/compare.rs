@@ -22,7 +22,7 @@ use crate::align;
 use crate::date;
 use crate::extract::Claim;
 use crate::lexicon::{ISSUES, Stance};
-use crate::output::Table;
+use crate::output::{Kind, Table};
 
 /// Stances from the least to the most firm.
 pub const FIRMNESS: [Stance; 6] = [
@@ -224,7 +224,8 @@ pub fn compare_table(rows: &[Row]) -> Table {
         "condition_b",
         "evidence_a",
         "evidence_b",
-    ]);
+    ])
+    .with_kind(Kind::Label, &["stance_a", "stance_b", "change"]);
     let stance = |h: &Option<Held>| h.as_ref().map(|h| h.stance.to_string()).unwrap_or_default();
     let condition = |h: &Option<Held>| h.as_ref().map(|h| h.condition.clone()).unwrap_or_default();
     let evidence = |h: &Option<Held>| h.as_ref().map(Held::evidence).unwrap_or_default();
@@ -247,8 +248,9 @@ pub fn compare_table(rows: &[Row]) -> Table {
 /// The comparison for reading in a terminal: stances marked when
 /// conditional, evidence as references (`a:12`) rather than sentences.
 pub fn compare_terminal_table(rows: &[Row]) -> Table {
-    let mut t = Table::new(&["party", "issue", "A", "B", "change", "evidence A", "evidence B"]);
-    let label = |h: &Option<Held>| h.as_ref().map(Held::label).unwrap_or_else(|| "-".to_string());
+    let mut t = Table::new(&["party", "issue", "A", "B", "change", "evidence A", "evidence B"])
+        .with_kind(Kind::Label, &["A", "B", "change"]);
+    let label = |h: &Option<Held>| h.as_ref().map(Held::label).unwrap_or_else(|| "—".to_string());
     let refs = |h: &Option<Held>| h.as_ref().map(Held::references).unwrap_or_default();
     for r in rows {
         t.rows.push(vec![
@@ -324,7 +326,7 @@ pub fn timeline(articles: &[(String, Option<u32>)], claims: &[Claim]) -> Table {
     keys.sort_by_key(order);
     let mut header = vec!["party", "issue"];
     header.extend(columns.iter().map(|c| c.label.as_str()));
-    let mut t = Table::new(&header);
+    let mut t = Table::new(&header).with_kind_from(Kind::Label, 2);
     for key in keys {
         let mut row = vec![key.0.clone(), key.1.clone()];
         let mut last: Option<&Held> = None;

@@ -29,7 +29,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::align::{self, Normalizer, Position};
 use crate::extract::Claim;
 use crate::lexicon::{ISSUES, Stance};
-use crate::output::Table;
+use crate::output::{Kind, Table};
 
 /// A position with its index among all positions of the input (ties are
 /// broken by index, the same way whichever party comes first).
@@ -245,7 +245,10 @@ pub fn long_table(conflicts: &[Conflict]) -> Table {
         "condition",
         "evidence_a",
         "evidence_b",
-    ]);
+    ])
+    .with_kind(Kind::Label, &["relation"])
+    .with_kind(Kind::Real, &["score"])
+    .with_kind(Kind::List, &["a_stances", "b_stances"]);
     for c in conflicts {
         t.rows.push(vec![
             c.issue.clone(),
@@ -273,7 +276,7 @@ pub fn wide_table(conflicts: &[Conflict]) -> Table {
         .collect();
     let mut header = vec!["issue", "party"];
     header.extend(parties.iter().copied());
-    let mut t = Table::new(&header);
+    let mut t = Table::new(&header).with_kind_from(Kind::Label, 2);
     let mut issues: Vec<&str> = Vec::new();
     let mut cells: BTreeMap<(&str, &str, &str), String> = BTreeMap::new();
     for c in conflicts {

@@ -77,9 +77,50 @@ pub const CLAIM_COLUMNS: [&str; 4] = ["article", "party", "stance", "issue"];
 
 /// Reads a claims CSV file (see [`claims_from_reader`]).
 pub fn read_claims(path: &Path) -> Result<Vec<Claim>> {
-    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    claims_from_reader(&path.display().to_string(), io::BufReader::new(file))
+    read_claims_bytes(path).map(|(claims, _)| claims)
 }
+
+/// Reads a claims CSV file and returns its claims with the bytes read, so
+/// that the caller can describe the input ([`Source`]).
+pub fn read_claims_bytes(path: &Path) -> Result<(Vec<Claim>, Vec<u8>)> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let claims = claims_from_reader(&path.display().to_string(), bytes.as_slice())?;
+    Ok((claims, bytes))
+}
+
+/// Where an article came from, so that every output cell can be traced
+/// to the exact bytes it was read from (the workbook's Sources sheet).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    pub article: String,
+    /// The file as given on the command line; for the bundled sample its
+    /// path in the repository.
+    pub path: String,
+    /// Publication date as yyyymmdd (`--date`, else the dateline), if known.
+    pub date: Option<u32>,
+    /// Size of the input file in bytes.
+    pub bytes: u64,
+    /// SHA-256 of the input file, lower-case hex.
+    pub sha256: String,
+}
+
+impl Source {
+    /// Describes `bytes`, read from `path`, as the source of `article`.
+    pub fn new(article: &str, path: &str, date: Option<u32>, bytes: &[u8]) -> Source {
+        use sha2::{Digest, Sha256};
+        let digest = Sha256::digest(bytes);
+        Source {
+            article: article.to_string(),
+            path: path.to_string(),
+            date,
+            bytes: bytes.len() as u64,
+            sha256: digest.iter().map(|b| format!("{b:02x}")).collect(),
+        }
+    }
+}
+
+/// The path of the bundled sample in the repository, for [`Source`].
+pub const SAMPLE_PATH: &str = "data/samples/putin_no_deal.txt";
 
 /// One row of a claims CSV: every column but the required four may be
 /// missing, and empty numbers are 0.
@@ -163,8 +204,11 @@ fn csv_message(e: &csv::Error) -> String {
     }
 }
 
-/// Checks one row and turns it into a claim.
+/// Checks one row and turns it into a claim. A text cell that demarche
+/// neutralised against formula injection (`'=...`) is read back without
+/// the `'` ([`crate::output::restore`]).
 fn claim(row: ClaimRow) -> std::result::Result<Claim, String> {
+    let text = |s: &str| crate::output::restore(s.trim()).to_string();
     let stance: Stance = row.stance.trim().to_lowercase().parse()?;
     let issue = row.issue.trim().to_lowercase();
     if !ISSUES.contains(&issue.as_str()) {
@@ -191,20 +235,20 @@ fn claim(row: ClaimRow) -> std::result::Result<Claim, String> {
         return Err(format!("end {end} is before start {start}"));
     }
     Ok(Claim {
-        article: row.article.trim().to_string(),
-        party: row.party.trim().to_uppercase(),
-        speaker: row.speaker.trim().to_string(),
+        article: text(&row.article),
+        party: text(&row.party).to_uppercase(),
+        speaker: text(&row.speaker),
         stance,
         issue,
-        target: row.target.trim().to_uppercase(),
-        object: row.object.trim().to_string(),
-        condition: row.condition.trim().to_string(),
+        target: text(&row.target).to_uppercase(),
+        object: text(&row.object),
+        condition: text(&row.condition),
         mode,
         sentence,
         start,
         end,
-        evidence: row.evidence.trim().to_string(),
-        cue: row.cue.trim().to_string(),
+        evidence: text(&row.evidence),
+        cue: text(&row.cue),
     })
 }
 
@@ -247,17 +291,23 @@ mod tests {
             issue: "territory".into(),
             target: "UKR".into(),
             object: "take the land, \"by force\"".into(),
-            condition: "if talks fail".into(),
+            condition: "-if talks fail".into(),
             mode: Mode::Quote,
             sentence: 3,
             start: 10,
             end: 40,
-            evidence: "He said so.".into(),
+            evidence: "=HYPERLINK(\"x\") He said so.".into(),
             cue: "warns".into(),
         };
+        let lexicon = crate::Lexicon::builtin().unwrap();
+        let table = crate::output::claims_table(std::slice::from_ref(&claim), &lexicon.cameo);
         let mut buffer = Vec::new();
-        crate::output::write_claims(&mut buffer, std::slice::from_ref(&claim)).unwrap();
-        assert_eq!(read(std::str::from_utf8(&buffer).unwrap()).unwrap(), vec![claim]);
+        table.write(&mut buffer, &crate::output::Options::default()).unwrap();
+        let text = std::str::from_utf8(&buffer).unwrap();
+        // Written neutralised, read back as extracted.
+        assert!(text.contains(",\"'=HYPERLINK(\"\"x\"\") He said so.\","), "{text}");
+        assert!(text.contains(",'-if talks fail,"), "{text}");
+        assert_eq!(read(text).unwrap(), vec![claim]);
     }
 
     macro_rules! bad {

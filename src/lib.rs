@@ -5,7 +5,8 @@
 //! paragraphs, sentences) → [`lexicon`] and `matcher` (parties, cues,
 //! issues) → [`extract`](mod@extract) (claims) → [`matrix`] (stance matrix),
 //! or [`align`] (positions) → [`conflict`] (conflict matrix) and
-//! [`compare`] (changes, timelines) → [`output`] (CSV writers, tables).
+//! [`compare`] (changes, timelines) → [`output`] (tables in CSV, TSV,
+//! JSON, Markdown, terminal text or an XLSX workbook; [`cameo`] codes).
 //! [`input`] reads articles and claims CSV files.
 
 pub mod align;

@@ -10,8 +10,9 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use demarche::align::Normalizer;
-use demarche::eval::{self, Keys, Options};
-use demarche::output::Format;
+use demarche::eval::{self, Keys};
+use demarche::input::Source;
+use demarche::output::{Format, Options, Table};
 use demarche::{Article, Claim, Error, Lexicon, compare, conflict, explain, input, matrix::Matrix, output};
 
 #[derive(Parser)]
@@ -27,8 +28,13 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Extract claims (CSV, SPEC §1 columns) from articles.
-    Extract(Common),
+    /// Extract claims (SPEC §1 columns, then cue and cameo) from articles.
+    Extract {
+        #[command(flatten)]
+        common: Common,
+        #[command(flatten)]
+        out: OutputArgs,
+    },
     /// Stance matrix: one row per issue, one column per party.
     Matrix {
         #[command(flatten)]
@@ -36,6 +42,8 @@ enum Command {
         /// One row per (article, issue, party, stance) with claim counts.
         #[arg(long)]
         long: bool,
+        #[command(flatten)]
+        out: OutputArgs,
     },
     /// Score extracted claims against gold claims (as eval/score.py does).
     Eval {
@@ -66,7 +74,7 @@ enum Command {
         #[arg(long)]
         wide: bool,
         #[command(flatten)]
-        format: FormatArg,
+        out: OutputArgs,
     },
     /// How each party's position on each issue changed from A to B (each an
     /// article, a directory of articles, or a claims CSV).
@@ -80,7 +88,7 @@ enum Command {
         #[command(flatten)]
         settings: Settings,
         #[command(flatten)]
-        format: FormatArg,
+        out: OutputArgs,
     },
     /// How each position moved across articles ordered by date: one row per
     /// (party, issue), one column per date.
@@ -88,7 +96,7 @@ enum Command {
         #[command(flatten)]
         common: Inputs,
         #[command(flatten)]
-        format: FormatArg,
+        out: OutputArgs,
     },
     /// Show, sentence by sentence, what was found and why each cue did or
     /// did not become a claim.
@@ -143,35 +151,65 @@ struct Settings {
     date: Option<String>,
 }
 
+/// How a data-writing command writes: the same flags on each of them.
 #[derive(Args)]
-struct FormatArg {
-    /// Output format: CSV, or an aligned text table for reading.
+struct OutputArgs {
+    /// Output format [default: table when standard output is a terminal,
+    /// else csv]; xlsx needs -o FILE.
     #[arg(long, value_enum, value_name = "FORMAT")]
     format: Option<FormatChoice>,
+    /// Write text cells as they are: no `'` before a cell that begins with
+    /// = + - @ tab or carriage return (spreadsheets may run such a cell as
+    /// a formula).
+    #[arg(long)]
+    raw: bool,
+    /// CSV or TSV for Excel: a UTF-8 byte-order mark and CRLF line ends.
+    #[arg(long)]
+    excel: bool,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum FormatChoice {
     Csv,
+    Tsv,
+    Json,
+    Jsonl,
+    Md,
     Table,
+    Xlsx,
 }
 
-impl FormatArg {
-    /// The chosen format, else CSV.
-    fn csv_default(&self) -> Format {
-        match self.format {
+impl OutputArgs {
+    /// The checked writing options for output to `output` (stdout when
+    /// `None`): colour only for a table on a terminal without `NO_COLOR`.
+    fn options(&self, output: Option<&Path>) -> Result<Options, Error> {
+        let terminal = output.is_none() && io::stdout().is_terminal();
+        let format = match self.format {
+            None if terminal => Format::Table,
+            None => Format::Csv,
+            Some(FormatChoice::Csv) => Format::Csv,
+            Some(FormatChoice::Tsv) => Format::Tsv,
+            Some(FormatChoice::Json) => Format::Json,
+            Some(FormatChoice::Jsonl) => Format::Jsonl,
+            Some(FormatChoice::Md) => Format::Md,
             Some(FormatChoice::Table) => Format::Table,
-            Some(FormatChoice::Csv) | None => Format::Csv,
+            Some(FormatChoice::Xlsx) => Format::Xlsx,
+        };
+        if format == Format::Xlsx && output.is_none() {
+            return Err(Error::Usage(
+                "--format xlsx writes a workbook: name the file with -o FILE.xlsx".into(),
+            ));
         }
-    }
-
-    /// The chosen format, else a table when writing to a terminal and CSV
-    /// otherwise.
-    fn terminal_default(&self, output: Option<&Path>) -> Format {
-        match self.format {
-            None if output.is_none() && io::stdout().is_terminal() => Format::Table,
-            _ => self.csv_default(),
+        if self.excel && !matches!(format, Format::Csv | Format::Tsv) {
+            return Err(Error::Usage("--excel applies to csv and tsv output only".into()));
         }
+        let no_colour = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        Ok(Options {
+            format,
+            raw: self.raw,
+            excel: self.excel,
+            colour: format == Format::Table && terminal && !no_colour,
+        })
     }
 }
 
@@ -231,27 +269,48 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode, Error> {
     match cli.command {
-        Command::Extract(common) => {
+        Command::Extract { common, out } => {
             let cfg = Config::new(&common)?;
-            let (claims, failures) = extract_all(&cfg)?;
-            let mut buffer = Vec::new();
-            output::write_claims(&mut buffer, &claims).map_err(csv_error)?;
-            emit(cfg.output.as_deref(), &buffer)?;
+            let options = out.options(cfg.output.as_deref())?;
+            let mut failures = 0;
+            let mut claims = Vec::new();
+            let mut sources = Vec::new();
+            for (article, source) in articles(&cfg, &mut failures)? {
+                claims.extend(demarche::extract(&cfg.lexicon, &article));
+                sources.push(source);
+            }
+            let table = output::claims_table(&claims, &cfg.lexicon.cameo);
+            if options.format == Format::Xlsx {
+                let matrix = output::matrix_table(&Matrix::new(&claims));
+                let conflicts = conflict::long_table(&conflict::conflicts(&Normalizer::new(&cfg.lexicon), &claims));
+                let sources = output::sources_table(&sources);
+                write_workbook(
+                    &cfg,
+                    &[
+                        ("Claims", &table),
+                        ("Matrix", &matrix),
+                        ("Conflicts", &conflicts),
+                        ("Sources", &sources),
+                    ],
+                    &options,
+                )?;
+            } else {
+                write_table(&cfg, &table, &options)?;
+            }
             Ok(status(failures))
         }
-        Command::Matrix { common, long } => {
+        Command::Matrix { common, long, out } => {
             let cfg = Config::of_inputs(&common)?;
-            let Loaded { claims, failures, .. } = load(&cfg, &cfg.paths)?;
-            let m = Matrix::new(&claims);
-            let mut buffer = Vec::new();
-            if long {
-                output::write_matrix_long(&mut buffer, &m)
+            let options = out.options(cfg.output.as_deref())?;
+            let loaded = load(&cfg, &cfg.paths)?;
+            let m = Matrix::new(&loaded.claims);
+            let table = if long {
+                output::matrix_long_table(&m)
             } else {
-                output::write_matrix(&mut buffer, &m)
-            }
-            .map_err(csv_error)?;
-            emit(cfg.output.as_deref(), &buffer)?;
-            Ok(status(failures))
+                output::matrix_table(&m)
+            };
+            deliver(&cfg, &options, ("Matrix", &table), &loaded)?;
+            Ok(status(loaded.failures))
         }
         Command::Eval {
             common,
@@ -262,12 +321,16 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             quiet,
         } => {
             let cfg = Config::new(&common)?;
-            let options = Options {
+            let options = eval::Options {
                 ignore_issue,
                 stances: stances.map(|s| s.split(',').map(|x| x.trim().to_string()).collect()),
             };
             let gold = Keys::from_csv(&gold, &options)?;
-            let (claims, failures) = extract_all(&cfg)?;
+            let mut failures = 0;
+            let mut claims = Vec::new();
+            for (article, _) in articles(&cfg, &mut failures)? {
+                claims.extend(demarche::extract(&cfg.lexicon, &article));
+            }
             let articles: BTreeSet<String> = if cfg.paths.is_empty() {
                 [input::SAMPLE_ID.to_string()].into()
             } else {
@@ -285,20 +348,22 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             emit(cfg.output.as_deref(), &buffer)?;
             Ok(status(failures))
         }
-        Command::Conflicts { common, wide, format } => {
+        Command::Conflicts { common, wide, out } => {
             let cfg = Config::of_inputs(&common)?;
-            let Loaded { claims, failures, .. } = load(&cfg, &cfg.paths)?;
-            let conflicts = conflict::conflicts(&Normalizer::new(&cfg.lexicon), &claims);
+            let options = out.options(cfg.output.as_deref())?;
+            let loaded = load(&cfg, &cfg.paths)?;
+            let conflicts = conflict::conflicts(&Normalizer::new(&cfg.lexicon), &loaded.claims);
             let table = if wide {
                 conflict::wide_table(&conflicts)
             } else {
                 conflict::long_table(&conflicts)
             };
-            write_table(&cfg, &table, format.csv_default())?;
-            Ok(status(failures))
+            deliver(&cfg, &options, ("Conflicts", &table), &loaded)?;
+            Ok(status(loaded.failures))
         }
-        Command::Compare { a, b, settings, format } => {
+        Command::Compare { a, b, settings, out } => {
             let cfg = Config::with_paths(vec![a.clone(), b.clone()], &settings)?;
+            let options = out.options(cfg.output.as_deref())?;
             let side_a = load(&cfg, std::slice::from_ref(&a))?;
             let side_b = load(&cfg, std::slice::from_ref(&b))?;
             // A side with nothing readable would make every position look
@@ -310,26 +375,33 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 }
             }
             let rows = compare::compare(&side_a.claims, &side_b.claims);
-            let format = format.terminal_default(cfg.output.as_deref());
-            let table = match format {
-                Format::Csv => compare::compare_table(&rows),
+            let table = match options.format {
                 Format::Table => compare::compare_terminal_table(&rows),
+                _ => compare::compare_table(&rows),
             };
-            write_table(&cfg, &table, format)?;
+            if options.format == Format::Xlsx {
+                let mut sources = side_a.sources.clone();
+                sources.extend(side_b.sources.iter().cloned());
+                let sources = output::sources_table(&sources);
+                write_workbook(&cfg, &[("Compare", &table), ("Sources", &sources)], &options)?;
+            } else {
+                write_table(&cfg, &table, &options)?;
+            }
             Ok(status(side_a.failures + side_b.failures))
         }
-        Command::Timeline { common, format } => {
+        Command::Timeline { common, out } => {
             let cfg = Config::of_inputs(&common)?;
+            let options = out.options(cfg.output.as_deref())?;
             let loaded = load(&cfg, &cfg.paths)?;
             let table = compare::timeline(&loaded.articles, &loaded.claims);
-            write_table(&cfg, &table, format.csv_default())?;
+            deliver(&cfg, &options, ("Timeline", &table), &loaded)?;
             Ok(status(loaded.failures))
         }
         Command::Explain(common) => {
             let cfg = Config::new(&common)?;
             let mut buffer = Vec::new();
             let mut failures = 0;
-            for article in articles(&cfg, &mut failures)? {
+            for (article, _) in articles(&cfg, &mut failures)? {
                 explain::write(&mut buffer, &cfg.lexicon, &article).expect("writing to memory cannot fail");
             }
             emit(cfg.output.as_deref(), &buffer)?;
@@ -372,30 +444,25 @@ fn status(failures: usize) -> ExitCode {
     }
 }
 
-fn csv_error(e: csv::Error) -> Error {
-    match e.into_kind() {
-        csv::ErrorKind::Io(source) => Error::Io {
-            path: "<output>".into(),
-            source,
-        },
-        other => Error::Usage(format!("cannot write CSV: {other:?}")),
-    }
-}
-
-/// The articles named by the config (the sample when none); a file that
-/// cannot be read is reported on stderr and counted.
-fn articles(cfg: &Config, failures: &mut usize) -> Result<Vec<Article>, Error> {
+/// The articles named by the config (the sample when none), each with
+/// where it came from; a file that cannot be read is reported on stderr
+/// and counted.
+fn articles(cfg: &Config, failures: &mut usize) -> Result<Vec<(Article, Source)>, Error> {
     if cfg.paths.is_empty() {
-        let mut a = input::sample();
-        a.date = cfg.date.or(a.date);
-        return Ok(vec![a]);
+        return Ok(vec![sample(cfg)]);
     }
     let mut out = Vec::new();
     for path in input::expand(&cfg.paths)? {
         match input::read(&path) {
             Ok(mut article) => {
                 article.date = cfg.date.or(article.date);
-                out.push(article);
+                let source = Source::new(
+                    &article.id,
+                    &path.display().to_string(),
+                    article.date,
+                    article.text.as_bytes(),
+                );
+                out.push((article, source));
             }
             Err(e) => {
                 eprintln!("demarche: {e}");
@@ -406,15 +473,12 @@ fn articles(cfg: &Config, failures: &mut usize) -> Result<Vec<Article>, Error> {
     Ok(out)
 }
 
-/// Extracts claims from every article; returns them with the number of
-/// inputs that failed.
-fn extract_all(cfg: &Config) -> Result<(Vec<Claim>, usize), Error> {
-    let mut failures = 0;
-    let mut claims = Vec::new();
-    for article in articles(cfg, &mut failures)? {
-        claims.extend(demarche::extract(&cfg.lexicon, &article));
-    }
-    Ok((claims, failures))
+/// The bundled sample, dated by `--date` if given.
+fn sample(cfg: &Config) -> (Article, Source) {
+    let mut a = input::sample();
+    a.date = cfg.date.or(a.date);
+    let source = Source::new(&a.id, input::SAMPLE_PATH, a.date, a.text.as_bytes());
+    (a, source)
 }
 
 /// What the inputs hold.
@@ -423,6 +487,8 @@ struct Loaded {
     /// Article ids in input order, with their dates (`--date`, else the
     /// dateline; claims CSV files carry none).
     articles: Vec<(String, Option<u32>)>,
+    /// Where each article came from.
+    sources: Vec<Source>,
     /// Inputs that could not be read (reported on stderr).
     failures: usize,
 }
@@ -434,22 +500,27 @@ fn load(cfg: &Config, paths: &[PathBuf]) -> Result<Loaded, Error> {
     let mut loaded = Loaded {
         claims: Vec::new(),
         articles: Vec::new(),
+        sources: Vec::new(),
         failures: 0,
     };
-    let add = |loaded: &mut Loaded, article: Article| {
+    let add = |loaded: &mut Loaded, (article, source): (Article, Source)| {
         loaded.articles.push((article.id.clone(), article.date));
+        loaded.sources.push(source);
         loaded.claims.extend(demarche::extract(&cfg.lexicon, &article));
     };
     if paths.is_empty() {
-        let mut a = input::sample();
-        a.date = cfg.date.or(a.date);
-        add(&mut loaded, a);
+        add(&mut loaded, sample(cfg));
         return Ok(loaded);
     }
     for path in input::expand(paths)? {
+        let name = path.display().to_string();
         let read = if input::is_claims_csv(&path) {
-            input::read_claims(&path).map(|claims| {
+            input::read_claims_bytes(&path).map(|(claims, bytes)| {
+                // One source row per article of the file, each naming it.
                 for c in &claims {
+                    if !loaded.sources.iter().any(|s| s.article == c.article && s.path == name) {
+                        loaded.sources.push(Source::new(&c.article, &name, cfg.date, &bytes));
+                    }
                     if !loaded.articles.iter().any(|(id, _)| *id == c.article) {
                         loaded.articles.push((c.article.clone(), cfg.date));
                     }
@@ -459,7 +530,8 @@ fn load(cfg: &Config, paths: &[PathBuf]) -> Result<Loaded, Error> {
         } else {
             input::read(&path).map(|mut article| {
                 article.date = cfg.date.or(article.date);
-                add(&mut loaded, article);
+                let source = Source::new(&article.id, &name, article.date, article.text.as_bytes());
+                add(&mut loaded, (article, source));
             })
         };
         match read {
@@ -474,11 +546,40 @@ fn load(cfg: &Config, paths: &[PathBuf]) -> Result<Loaded, Error> {
     Ok(loaded)
 }
 
-/// Writes a report in the chosen format.
-fn write_table(cfg: &Config, table: &output::Table, format: Format) -> Result<(), Error> {
+/// Writes a command's report: in a text format the table alone; as a
+/// workbook the table's sheet, then the claims it came from and the
+/// sources of the inputs, so that every cell can be traced.
+fn deliver(cfg: &Config, options: &Options, (name, table): (&str, &Table), loaded: &Loaded) -> Result<(), Error> {
+    if options.format != Format::Xlsx {
+        return write_table(cfg, table, options);
+    }
+    let claims = output::claims_table(&loaded.claims, &cfg.lexicon.cameo);
+    let sources = output::sources_table(&loaded.sources);
+    write_workbook(
+        cfg,
+        &[(name, table), ("Claims", &claims), ("Sources", &sources)],
+        options,
+    )
+}
+
+/// Writes a table in a text format.
+fn write_table(cfg: &Config, table: &Table, options: &Options) -> Result<(), Error> {
     let mut buffer = Vec::new();
-    table.write(&mut buffer, format).expect("writing to memory cannot fail");
+    table
+        .write(&mut buffer, options)
+        .expect("writing to memory cannot fail");
     emit(cfg.output.as_deref(), &buffer)
+}
+
+/// Writes tables as the sheets of one workbook to the `-o` file (whole or
+/// not at all, like every output file).
+fn write_workbook(cfg: &Config, sheets: &[(&str, &Table)], options: &Options) -> Result<(), Error> {
+    let path = cfg.output.as_deref().expect("options() requires -o for a workbook");
+    let bytes = output::workbook(sheets, options.raw).map_err(|e| Error::Io {
+        path: path.to_path_buf(),
+        source: io::Error::other(format!("cannot build the workbook: {e}")),
+    })?;
+    emit(Some(path), &bytes)
 }
 
 /// Writes the output to stdout, or to a file through a temporary file in

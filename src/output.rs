@@ -1,111 +1,355 @@
-//! Writers for claims, matrices and reports ([`Table`]: CSV, or aligned
-//! text for a terminal). The library never prints: every writer takes an
-//! `io::Write`, and output is deterministic.
+//! Writers for everything demarche outputs. Each command's data is a
+//! [`Table`] — a header and rows, each column of a [`Kind`] — and one
+//! writer per [`Format`] renders any table: CSV, TSV, JSON, JSON Lines,
+//! Markdown, an aligned text table for a terminal, or (with several tables
+//! as sheets) an XLSX workbook ([`workbook`]). So every format carries the
+//! same information.
+//!
+//! Text cells are neutralised against formula injection by default: a cell
+//! beginning with `=`, `+`, `-`, `@`, a tab or a carriage return gets a
+//! leading `'` ([`neutralise`], as OWASP recommends for CSV injection);
+//! [`Options::raw`] turns that off. Numbers are typed and never touched.
+//!
+//! The library never prints: every writer takes an `io::Write`, and output
+//! is deterministic.
 
+use std::borrow::Cow;
 use std::io;
 
+use crate::cameo::Cameo;
+use crate::compare;
 use crate::extract::Claim;
+use crate::input::Source;
+use crate::lexicon::Stance;
 use crate::matrix::Matrix;
 
-/// Writes claims as CSV: the SPEC §1 columns in order, then `cue`.
-pub fn write_claims<W: io::Write>(w: W, claims: &[Claim]) -> csv::Result<()> {
-    let mut out = csv::Writer::from_writer(w);
-    if claims.is_empty() {
-        out.write_record([
-            "article",
-            "party",
-            "speaker",
-            "stance",
-            "issue",
-            "target",
-            "object",
-            "condition",
-            "mode",
-            "sentence",
-            "start",
-            "end",
-            "evidence",
-            "cue",
-        ])?;
-    }
-    for c in claims {
-        out.serialize(c)?;
-    }
-    out.flush()?;
-    Ok(())
-}
-
-/// Writes the wide matrix: one row per issue, one column per party.
-pub fn write_matrix<W: io::Write>(w: W, m: &Matrix) -> csv::Result<()> {
-    let mut out = csv::Writer::from_writer(w);
-    let mut header = vec!["issue".to_string()];
-    header.extend(m.parties.iter().cloned());
-    out.write_record(&header)?;
-    for issue in m.issues() {
-        let mut row = vec![issue.clone()];
-        row.extend(m.parties.iter().map(|p| m.cell(&issue, p)));
-        out.write_record(&row)?;
-    }
-    out.flush()?;
-    Ok(())
-}
-
-/// Writes the long matrix: one row per (article, issue, party, stance).
-pub fn write_matrix_long<W: io::Write>(w: W, m: &Matrix) -> csv::Result<()> {
-    let mut out = csv::Writer::from_writer(w);
-    out.write_record(["article", "issue", "party", "stance", "claims"])?;
-    for ((article, issue, party, stance), n) in &m.counts {
-        out.write_record([article, issue, party, stance.as_str(), &n.to_string()])?;
-    }
-    out.flush()?;
-    Ok(())
-}
-
-/// How a report is written: CSV, or an aligned text table for a terminal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// An output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Format {
+    /// RFC 4180 CSV with a header row.
+    #[default]
     Csv,
+    /// Tab-separated, quoted like the CSV where a cell needs it.
+    Tsv,
+    /// A JSON array of objects, one per row, one object per line.
+    Json,
+    /// JSON Lines: one object per row and line.
+    Jsonl,
+    /// A Markdown (GitHub) pipe table.
+    Md,
+    /// Aligned text for reading in a terminal; long cells cut.
     Table,
+    /// An Excel workbook, one sheet per table ([`workbook`]).
+    Xlsx,
+}
+
+/// How a table is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Options {
+    pub format: Format,
+    /// Write text cells as they are, without neutralising formulas.
+    pub raw: bool,
+    /// CSV and TSV for Excel: a UTF-8 byte-order mark and CRLF line ends.
+    pub excel: bool,
+    /// Colour labels with ANSI escapes (text tables only).
+    pub colour: bool,
+}
+
+/// What the cells of a column hold; it decides how each format writes
+/// them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Kind {
+    /// Free text (evidence, object, condition, names, ids).
+    #[default]
+    Text,
+    /// A word of a closed set that is shown in colour (stance, relation,
+    /// change), possibly followed by more words: `offer (conditional)`,
+    /// `clash -0.08`. Coloured by its first word ([`colour`]).
+    Label,
+    /// Stances `; `-joined (`demand; threaten`): an array in JSON, coloured
+    /// by the firmest ([`compare::FIRMNESS`]).
+    List,
+    /// A whole number: a JSON and spreadsheet number.
+    Int,
+    /// A decimal number (written as given, two decimals): a JSON and
+    /// spreadsheet number.
+    Real,
+}
+
+/// The characters that make a spreadsheet read a cell as a formula.
+pub const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// The cell as a spreadsheet may safely show it: prefixed with `'` when it
+/// begins with one of [`FORMULA_STARTS`].
+pub fn neutralise(cell: &str) -> Cow<'_, str> {
+    if cell.starts_with(FORMULA_STARTS) {
+        Cow::Owned(format!("'{cell}"))
+    } else {
+        Cow::Borrowed(cell)
+    }
+}
+
+/// Undoes [`neutralise`]: drops a `'` that is followed by one of
+/// [`FORMULA_STARTS`].
+pub fn restore(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(FORMULA_STARTS) => rest,
+        _ => cell,
+    }
+}
+
+/// A colour for a label: an ANSI SGR code for terminals and an RGB fill
+/// for spreadsheets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Colour {
+    pub ansi: &'static str,
+    pub rgb: u32,
+}
+
+const RED: Colour = Colour {
+    ansi: "31",
+    rgb: 0xF4A6A6,
+};
+const DARK_RED: Colour = Colour {
+    ansi: "1;31",
+    rgb: 0xE06666,
+};
+const ORANGE: Colour = Colour {
+    ansi: "33",
+    rgb: 0xF9CB9C,
+};
+const YELLOW: Colour = Colour {
+    ansi: "33",
+    rgb: 0xFFE599,
+};
+const GREEN: Colour = Colour {
+    ansi: "32",
+    rgb: 0xB6D7A8,
+};
+const PALE_GREEN: Colour = Colour {
+    ansi: "36",
+    rgb: 0xD9EAD3,
+};
+const BLUE: Colour = Colour {
+    ansi: "34",
+    rgb: 0xA4C2F4,
+};
+const GREY: Colour = Colour {
+    ansi: "90",
+    rgb: 0xD9D9D9,
+};
+
+/// The colour of a label's first word: stances (threaten dark red, reject
+/// red, demand orange, offer blue, accept green, support pale green),
+/// conflict relations (clash red, bridge yellow, agree green, mixed grey)
+/// and changes (hardened red, softened green, added blue, dropped grey).
+pub fn colour(label: &str) -> Option<Colour> {
+    Some(match label.split_whitespace().next()? {
+        "threaten" => DARK_RED,
+        "reject" | "clash" | "hardened" => RED,
+        "demand" => ORANGE,
+        "bridge" => YELLOW,
+        "offer" | "added" => BLUE,
+        "accept" | "agree" | "softened" => GREEN,
+        "support" => PALE_GREEN,
+        "mixed" | "dropped" => GREY,
+        _ => return None,
+    })
+}
+
+/// The colour of a cell of this kind, if any.
+pub fn cell_colour(kind: Kind, cell: &str) -> Option<Colour> {
+    match kind {
+        Kind::Label => colour(cell),
+        Kind::List => cell
+            .split("; ")
+            .filter_map(|s| s.parse::<Stance>().ok())
+            .max_by_key(|s| compare::firmness(*s))
+            .and_then(|s| colour(s.as_str())),
+        _ => None,
+    }
 }
 
 /// The widest a cell may be in a text table, in characters; longer cells
-/// are cut with `…` (the CSV keeps them whole).
+/// are cut with `…` (the other formats keep them whole).
 pub const MAX_CELL: usize = 48;
 
-/// A report: rows under a header, each row as long as the header.
+/// A report: rows under a header, each row as long as the header, each
+/// column of a [`Kind`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Table {
     pub header: Vec<String>,
+    /// One per column.
+    pub kinds: Vec<Kind>,
     pub rows: Vec<Vec<String>>,
 }
 
 impl Table {
-    /// An empty table with these column names.
+    /// An empty table with these column names, all [`Kind::Text`].
     pub fn new(header: &[&str]) -> Table {
         Table {
             header: header.iter().map(|h| h.to_string()).collect(),
+            kinds: vec![Kind::Text; header.len()],
             rows: Vec::new(),
         }
     }
 
-    /// Writes the table as CSV or as aligned text.
-    pub fn write<W: io::Write>(&self, w: W, format: Format) -> io::Result<()> {
-        match format {
-            Format::Csv => self.write_csv(w),
-            Format::Table => self.write_text(w),
+    /// Sets the kind of the named columns.
+    pub fn with_kind(mut self, kind: Kind, columns: &[&str]) -> Table {
+        for (h, k) in self.header.iter().zip(&mut self.kinds) {
+            if columns.contains(&h.as_str()) {
+                *k = kind;
+            }
+        }
+        self
+    }
+
+    /// Sets the kind of the columns from `first` on.
+    pub fn with_kind_from(mut self, kind: Kind, first: usize) -> Table {
+        for k in self.kinds.iter_mut().skip(first) {
+            *k = kind;
+        }
+        self
+    }
+
+    /// The kind of column `i`.
+    pub fn kind(&self, i: usize) -> Kind {
+        self.kinds.get(i).copied().unwrap_or_default()
+    }
+
+    /// A cell as text formats write it: neutralised unless raw, numbers as
+    /// they are.
+    fn text<'a>(&self, i: usize, cell: &'a str, raw: bool) -> Cow<'a, str> {
+        match self.kind(i) {
+            Kind::Int | Kind::Real => Cow::Borrowed(cell),
+            _ if raw => Cow::Borrowed(cell),
+            _ => neutralise(cell),
         }
     }
 
-    fn write_csv<W: io::Write>(&self, w: W) -> io::Result<()> {
-        let mut out = csv::Writer::from_writer(w);
-        out.write_record(&self.header)?;
+    fn header_text(&self, raw: bool) -> Vec<Cow<'_, str>> {
+        self.header
+            .iter()
+            .map(|h| if raw { Cow::Borrowed(h.as_str()) } else { neutralise(h) })
+            .collect()
+    }
+
+    /// Writes the table in a text format; [`Format::Xlsx`] is an error
+    /// here (a workbook holds several tables: see [`workbook`]).
+    pub fn write<W: io::Write>(&self, w: W, options: &Options) -> io::Result<()> {
+        match options.format {
+            Format::Csv => self.write_delimited(w, b',', options),
+            Format::Tsv => self.write_delimited(w, b'\t', options),
+            Format::Json => self.write_json(w, options.raw, true),
+            Format::Jsonl => self.write_json(w, options.raw, false),
+            Format::Md => self.write_markdown(w, options.raw),
+            Format::Table => self.write_text(w, options),
+            Format::Xlsx => Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "a workbook is written by output::workbook",
+            )),
+        }
+    }
+
+    fn write_delimited<W: io::Write>(&self, mut w: W, delimiter: u8, options: &Options) -> io::Result<()> {
+        let mut builder = csv::WriterBuilder::new();
+        builder.delimiter(delimiter);
+        if options.excel {
+            w.write_all("\u{feff}".as_bytes())?;
+            builder.terminator(csv::Terminator::CRLF);
+        }
+        let mut out = builder.from_writer(w);
+        out.write_record(self.header_text(options.raw).iter().map(|h| h.as_bytes()))?;
         for row in &self.rows {
-            out.write_record(row)?;
+            let cells: Vec<Cow<str>> = row
+                .iter()
+                .enumerate()
+                .map(|(i, c)| self.text(i, c, options.raw))
+                .collect();
+            out.write_record(cells.iter().map(|c| c.as_bytes()))?;
         }
         out.flush()
     }
 
-    fn write_text<W: io::Write>(&self, mut w: W) -> io::Result<()> {
+    /// One JSON value per cell, by the column's kind.
+    fn json_value(&self, i: usize, cell: &str, raw: bool) -> serde_json::Value {
+        use serde_json::Value;
+        let text = |s: &str| Value::String(if raw { s.to_string() } else { neutralise(s).into_owned() });
+        match self.kind(i) {
+            Kind::Text | Kind::Label => text(cell),
+            Kind::List => Value::Array(cell.split("; ").filter(|s| !s.is_empty()).map(text).collect()),
+            Kind::Int => cell.parse::<u64>().map(Value::from).unwrap_or(Value::Null),
+            Kind::Real => cell
+                .parse::<f64>()
+                .ok()
+                .and_then(serde_json::Number::from_f64)
+                .map_or(Value::Null, Value::Number),
+        }
+    }
+
+    fn write_json<W: io::Write>(&self, mut w: W, raw: bool, array: bool) -> io::Result<()> {
+        let header = self.header_text(raw);
+        if array {
+            w.write_all(if self.rows.is_empty() { b"[" } else { b"[\n" })?;
+        }
+        for (n, row) in self.rows.iter().enumerate() {
+            let object = JsonRow {
+                keys: &header,
+                values: row
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| self.json_value(i, c, raw))
+                    .collect(),
+            };
+            serde_json::to_writer(&mut w, &object)?;
+            w.write_all(if array && n + 1 < self.rows.len() {
+                b",\n"
+            } else {
+                b"\n"
+            })?;
+        }
+        if array {
+            w.write_all(b"]\n")?;
+        }
+        Ok(())
+    }
+
+    fn write_markdown<W: io::Write>(&self, mut w: W, raw: bool) -> io::Result<()> {
+        let escape = |s: &str| -> String {
+            let mut out = String::with_capacity(s.len());
+            for c in s.chars() {
+                match c {
+                    '|' | '\\' => {
+                        out.push('\\');
+                        out.push(c);
+                    }
+                    c if c.is_whitespace() => out.push(' '),
+                    c => out.push(c),
+                }
+            }
+            out
+        };
+        let header: Vec<String> = self.header_text(raw).iter().map(|h| escape(h)).collect();
+        writeln!(w, "| {} |", header.join(" | "))?;
+        let rule: Vec<&str> = (0..self.header.len())
+            .map(|i| match self.kind(i) {
+                Kind::Int | Kind::Real => "---:",
+                _ => "---",
+            })
+            .collect();
+        writeln!(w, "| {} |", rule.join(" | "))?;
+        for row in &self.rows {
+            let cells: Vec<String> = row
+                .iter()
+                .enumerate()
+                .map(|(i, c)| escape(&self.text(i, c, raw)))
+                .collect();
+            writeln!(w, "| {} |", cells.join(" | "))?;
+        }
+        Ok(())
+    }
+
+    fn write_text<W: io::Write>(&self, mut w: W, options: &Options) -> io::Result<()> {
         let cell = |s: &str| -> String {
             let flat: String = s.chars().map(|c| if c.is_whitespace() { ' ' } else { c }).collect();
             if flat.chars().count() > MAX_CELL {
@@ -115,8 +359,17 @@ impl Table {
                 flat
             }
         };
-        let header: Vec<String> = self.header.iter().map(|h| cell(h)).collect();
-        let rows: Vec<Vec<String>> = self.rows.iter().map(|r| r.iter().map(|c| cell(c)).collect()).collect();
+        let header: Vec<String> = self.header_text(options.raw).iter().map(|h| cell(h)).collect();
+        let rows: Vec<Vec<String>> = self
+            .rows
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .enumerate()
+                    .map(|(i, c)| cell(&self.text(i, c, options.raw)))
+                    .collect()
+            })
+            .collect();
         let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
         for row in &rows {
             for (i, c) in row.iter().enumerate() {
@@ -125,22 +378,224 @@ impl Table {
                 }
             }
         }
-        let line = |cells: &[String]| -> String {
+        // Colour wraps the text, not the padding, so columns stay aligned.
+        let line = |cells: &[String], paint: bool| -> String {
             let padded: Vec<String> = cells
                 .iter()
                 .zip(&widths)
-                .map(|(c, &width)| format!("{c}{}", " ".repeat(width - c.chars().count())))
+                .enumerate()
+                .map(|(i, (c, &width))| {
+                    let pad = " ".repeat(width - c.chars().count());
+                    match cell_colour(self.kind(i), c).filter(|_| paint) {
+                        Some(colour) => format!("\x1b[{}m{c}\x1b[0m{pad}", colour.ansi),
+                        None => format!("{c}{pad}"),
+                    }
+                })
                 .collect();
             padded.join("  ").trim_end().to_string()
         };
-        writeln!(w, "{}", line(&header))?;
+        writeln!(w, "{}", line(&header, false))?;
         let rule: Vec<String> = widths.iter().map(|&n| "-".repeat(n)).collect();
-        writeln!(w, "{}", line(&rule))?;
+        writeln!(w, "{}", line(&rule, false))?;
         for row in &rows {
-            writeln!(w, "{}", line(row))?;
+            writeln!(w, "{}", line(row, options.colour))?;
         }
         Ok(())
     }
+}
+
+/// A row as a JSON object, keys in column order.
+struct JsonRow<'a> {
+    keys: &'a [Cow<'a, str>],
+    values: Vec<serde_json::Value>,
+}
+
+impl serde::Serialize for JsonRow<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.keys.len()))?;
+        for (k, v) in self.keys.iter().zip(&self.values) {
+            map.serialize_entry(k.as_ref(), v)?;
+        }
+        map.end()
+    }
+}
+
+/// The columns of the claims table: SPEC §1's in order, then `cue` (the
+/// words that signalled the stance) and `cameo` (the event code).
+pub const CLAIM_COLUMNS: [&str; 15] = [
+    "article",
+    "party",
+    "speaker",
+    "stance",
+    "issue",
+    "target",
+    "object",
+    "condition",
+    "mode",
+    "sentence",
+    "start",
+    "end",
+    "evidence",
+    "cue",
+    "cameo",
+];
+
+/// Claims as a table ([`CLAIM_COLUMNS`]), each with its CAMEO code.
+pub fn claims_table(claims: &[Claim], cameo: &Cameo) -> Table {
+    let mut t = Table::new(&CLAIM_COLUMNS)
+        .with_kind(Kind::Label, &["stance"])
+        .with_kind(Kind::Int, &["sentence", "start", "end"]);
+    for c in claims {
+        t.rows.push(vec![
+            c.article.clone(),
+            c.party.clone(),
+            c.speaker.clone(),
+            c.stance.to_string(),
+            c.issue.clone(),
+            c.target.clone(),
+            c.object.clone(),
+            c.condition.clone(),
+            match c.mode {
+                crate::extract::Mode::Quote => "quote".to_string(),
+                crate::extract::Mode::Reported => "reported".to_string(),
+            },
+            c.sentence.to_string(),
+            c.start.to_string(),
+            c.end.to_string(),
+            c.evidence.clone(),
+            c.cue.clone(),
+            cameo.code(c.stance, &c.issue).to_string(),
+        ]);
+    }
+    t
+}
+
+/// The wide matrix: one row per issue, one column per party, each cell the
+/// party's stances on the issue.
+pub fn matrix_table(m: &Matrix) -> Table {
+    let mut header = vec!["issue"];
+    header.extend(m.parties.iter().map(String::as_str));
+    let mut t = Table::new(&header).with_kind_from(Kind::List, 1);
+    for issue in m.issues() {
+        let mut row = vec![issue.clone()];
+        row.extend(m.parties.iter().map(|p| m.cell(&issue, p)));
+        t.rows.push(row);
+    }
+    t
+}
+
+/// The long matrix: one row per (article, issue, party, stance) with the
+/// number of claims.
+pub fn matrix_long_table(m: &Matrix) -> Table {
+    let mut t = Table::new(&["article", "issue", "party", "stance", "claims"])
+        .with_kind(Kind::Label, &["stance"])
+        .with_kind(Kind::Int, &["claims"]);
+    for ((article, issue, party, stance), n) in &m.counts {
+        t.rows.push(vec![
+            article.clone(),
+            issue.clone(),
+            party.clone(),
+            stance.to_string(),
+            n.to_string(),
+        ]);
+    }
+    t
+}
+
+/// The inputs, one row per article: where it came from, its size and
+/// SHA-256.
+pub fn sources_table(sources: &[Source]) -> Table {
+    let mut t = Table::new(&["article", "path", "date", "bytes", "sha256"]).with_kind(Kind::Int, &["bytes"]);
+    for s in sources {
+        t.rows.push(vec![
+            s.article.clone(),
+            s.path.clone(),
+            s.date.map(crate::date::format).unwrap_or_default(),
+            s.bytes.to_string(),
+            s.sha256.clone(),
+        ]);
+    }
+    t
+}
+
+/// The most characters a spreadsheet cell holds; longer text is cut with
+/// `…` in a workbook (no demarche cell comes near it in practice).
+pub const XLSX_MAX_CELL: usize = 32_767;
+
+/// Writes tables as the sheets of one XLSX workbook, in order: header row
+/// bold and frozen, an autofilter over the data, column widths from the
+/// content (at most 60 characters; longer text columns wrap), numbers as
+/// numbers, and label and stance cells filled with their [`colour`]. Text
+/// cells are neutralised unless `raw` (a workbook stores text as text, so
+/// this only matters once the data is copied elsewhere).
+pub fn workbook(sheets: &[(&str, &Table)], raw: bool) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{Color, Format as Style, FormatBorder, Workbook};
+    const WIDEST: usize = 60;
+    let mut book = Workbook::new();
+    let header_style = Style::new()
+        .set_bold()
+        .set_background_color(Color::RGB(0xEFEFEF))
+        .set_border_bottom(FormatBorder::Thin);
+    let wrap = Style::new()
+        .set_text_wrap()
+        .set_align(rust_xlsxwriter::FormatAlign::Top);
+    let top = Style::new().set_align(rust_xlsxwriter::FormatAlign::Top);
+    let real = top.clone().set_num_format("0.00");
+    for (name, table) in sheets {
+        let sheet = book.add_worksheet();
+        sheet.set_name(*name)?;
+        let mut widths: Vec<usize> = table.header.iter().map(|h| h.chars().count() + 2).collect();
+        for row in &table.rows {
+            for (i, c) in row.iter().enumerate() {
+                if let Some(w) = widths.get_mut(i) {
+                    *w = (*w).max(c.chars().count() + 1);
+                }
+            }
+        }
+        for (col, h) in table.header_text(raw).iter().enumerate() {
+            sheet.write_string_with_format(0, col as u16, h.as_ref(), &header_style)?;
+        }
+        for (r, row) in table.rows.iter().enumerate() {
+            let r = r as u32 + 1;
+            for (i, c) in row.iter().enumerate() {
+                let col = i as u16;
+                let long = widths[i] > WIDEST;
+                let base = if long { &wrap } else { &top };
+                match table.kind(i) {
+                    Kind::Int if c.parse::<f64>().is_ok() => {
+                        sheet.write_number_with_format(r, col, c.parse::<f64>().unwrap_or(0.0), base)?;
+                    }
+                    Kind::Real if c.parse::<f64>().is_ok() => {
+                        sheet.write_number_with_format(r, col, c.parse::<f64>().unwrap_or(0.0), &real)?;
+                    }
+                    kind => {
+                        let mut text = table.text(i, c, raw).into_owned();
+                        if text.chars().count() > XLSX_MAX_CELL {
+                            text = text.chars().take(XLSX_MAX_CELL - 1).collect::<String>() + "…";
+                        }
+                        match cell_colour(kind, c) {
+                            Some(colour) => {
+                                let filled = base.clone().set_background_color(Color::RGB(colour.rgb));
+                                sheet.write_string_with_format(r, col, text, &filled)?;
+                            }
+                            None => {
+                                sheet.write_string_with_format(r, col, text, base)?;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for (i, w) in widths.iter().enumerate() {
+            sheet.set_column_width(i as u16, (*w).min(WIDEST) as f64)?;
+        }
+        sheet.set_freeze_panes(1, 0)?;
+        if !table.header.is_empty() {
+            sheet.autofilter(0, 0, table.rows.len() as u32, table.header.len() as u16 - 1)?;
+        }
+    }
+    book.save_to_buffer()
 }
 
 #[cfg(test)]
@@ -148,33 +603,173 @@ mod tests {
     use super::*;
 
     fn sample() -> Table {
-        let mut t = Table::new(&["party", "issue", "note"]);
+        let mut t = Table::new(&["party", "issue", "note", "score"]).with_kind(Kind::Real, &["score"]);
+        t.rows.push(vec![
+            "RUS".into(),
+            "alliance".into(),
+            "a, \"quoted\"\nline".into(),
+            "-0.08".into(),
+        ]);
         t.rows
-            .push(vec!["RUS".into(), "alliance".into(), "a, \"quoted\"\nline".into()]);
-        t.rows.push(vec!["UKR".into(), "territory".into(), "x".repeat(60)]);
+            .push(vec!["UKR".into(), "territory".into(), "x".repeat(60), "0.50".into()]);
         t
+    }
+
+    fn write(t: &Table, format: Format, raw: bool) -> String {
+        let mut out = Vec::new();
+        let options = Options {
+            format,
+            raw,
+            ..Options::default()
+        };
+        t.write(&mut out, &options).unwrap();
+        String::from_utf8(out).unwrap()
     }
 
     #[test]
     fn csv_quotes() {
-        let mut out = Vec::new();
-        sample().write(&mut out, Format::Csv).unwrap();
-        let text = String::from_utf8(out).unwrap();
-        assert!(text.starts_with("party,issue,note\nRUS,alliance,\"a, \"\"quoted\"\"\nline\"\n"));
+        let text = write(&sample(), Format::Csv, false);
+        assert!(text.starts_with("party,issue,note,score\nRUS,alliance,\"a, \"\"quoted\"\"\nline\",-0.08\n"));
     }
 
     #[test]
     fn text_is_aligned_and_cut() {
-        let mut out = Vec::new();
-        sample().write(&mut out, Format::Table).unwrap();
-        let text = String::from_utf8(out).unwrap();
+        let text = write(&sample(), Format::Table, false);
         let lines: Vec<&str> = text.lines().collect();
-        assert_eq!(lines[0], "party  issue      note");
         assert_eq!(
-            lines[1],
-            "-----  ---------  ------------------------------------------------"
+            lines[0],
+            format!("party  issue      note{}score", " ".repeat(MAX_CELL - 2))
         );
-        assert_eq!(lines[2], "RUS    alliance   a, \"quoted\" line");
-        assert_eq!(lines[3], format!("UKR    territory  {}…", "x".repeat(MAX_CELL - 1)));
+        assert_eq!(
+            lines[2],
+            format!(
+                "RUS    alliance   a, \"quoted\" line{}-0.08",
+                " ".repeat(MAX_CELL - 16 + 2)
+            )
+        );
+        assert_eq!(
+            lines[3],
+            format!("UKR    territory  {}…  0.50", "x".repeat(MAX_CELL - 1))
+        );
+    }
+
+    /// (cell, neutralised)
+    const CELLS: &[(&str, &str)] = &[
+        ("=1+1", "'=1+1"),
+        ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("plain", "plain"),
+        ("a=1", "a=1"),
+        ("", ""),
+        ("'=1", "'=1"),
+    ];
+
+    #[test]
+    fn neutralise_and_restore() {
+        for (cell, want) in CELLS {
+            assert_eq!(neutralise(cell), *want, "{cell:?}");
+            if !cell.starts_with('\'') {
+                assert_eq!(restore(&neutralise(cell)), *cell, "{cell:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_text_format_neutralises_text_but_not_numbers() {
+        let mut t = Table::new(&["evidence", "stances", "n", "score"])
+            .with_kind(Kind::List, &["stances"])
+            .with_kind(Kind::Int, &["n"])
+            .with_kind(Kind::Real, &["score"]);
+        t.rows.push(vec![
+            "=HYPERLINK(\"x\")".into(),
+            "demand".into(),
+            "3".into(),
+            "-0.5".into(),
+        ]);
+        for format in [
+            Format::Csv,
+            Format::Tsv,
+            Format::Json,
+            Format::Jsonl,
+            Format::Md,
+            Format::Table,
+        ] {
+            let safe = write(&t, format, false);
+            assert!(safe.contains("'=HYPERLINK"), "{format:?}: {safe}");
+            assert!(safe.contains("-0.5"), "{format:?}: {safe}");
+            assert!(!safe.contains("'-0.5"), "{format:?}: {safe}");
+            let raw = write(&t, format, true);
+            assert!(
+                raw.contains("=HYPERLINK") && !raw.contains("'=HYPERLINK"),
+                "{format:?}: {raw}"
+            );
+        }
+    }
+
+    #[test]
+    fn json_types_cells_by_kind() {
+        let mut t = Table::new(&["issue", "RUS", "n", "score"])
+            .with_kind(Kind::List, &["RUS"])
+            .with_kind(Kind::Int, &["n"])
+            .with_kind(Kind::Real, &["score"]);
+        t.rows.push(vec![
+            "alliance".into(),
+            "demand; threaten".into(),
+            "12".into(),
+            "-0.08".into(),
+        ]);
+        t.rows.push(vec!["territory".into(), "".into(), "0".into(), "".into()]);
+        assert_eq!(
+            write(&t, Format::Jsonl, false),
+            "{\"issue\":\"alliance\",\"RUS\":[\"demand\",\"threaten\"],\"n\":12,\"score\":-0.08}\n\
+             {\"issue\":\"territory\",\"RUS\":[],\"n\":0,\"score\":null}\n"
+        );
+        let json = write(&t, Format::Json, false);
+        let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(value[0]["RUS"][1], "threaten");
+        assert_eq!(write(&Table::new(&["a"]), Format::Json, false), "[]\n");
+    }
+
+    #[test]
+    fn tsv_markdown_and_excel_csv() {
+        let mut t = Table::new(&["a", "b"]);
+        t.rows.push(vec!["x|y".into(), "Türkiye\tnew".into()]);
+        assert_eq!(write(&t, Format::Tsv, false), "a\tb\nx|y\t\"Türkiye\tnew\"\n");
+        assert_eq!(
+            write(&t, Format::Md, false),
+            "| a | b |\n| --- | --- |\n| x\\|y | Türkiye new |\n"
+        );
+        let mut out = Vec::new();
+        let options = Options {
+            excel: true,
+            ..Options::default()
+        };
+        t.write(&mut out, &options).unwrap();
+        assert_eq!(out, "\u{feff}a,b\r\nx|y,Türkiye\tnew\r\n".as_bytes());
+    }
+
+    #[test]
+    fn colours_by_first_word_and_firmest_stance() {
+        assert_eq!(colour("clash -0.08"), Some(RED));
+        assert_eq!(colour("offer (conditional) [softened]"), Some(BLUE));
+        assert_eq!(colour("unchanged"), None);
+        assert_eq!(cell_colour(Kind::List, "offer; threaten"), Some(DARK_RED));
+        assert_eq!(cell_colour(Kind::Text, "threaten"), None);
+        let mut t = Table::new(&["relation"]).with_kind(Kind::Label, &["relation"]);
+        t.rows.push(vec!["clash".into()]);
+        let options = Options {
+            format: Format::Table,
+            colour: true,
+            ..Options::default()
+        };
+        let mut out = Vec::new();
+        t.write(&mut out, &options).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "relation\n--------\n\x1b[31mclash\x1b[0m\n"
+        );
     }
 }

@@ -26,7 +26,7 @@ fn extract_without_path_runs_on_the_sample() {
     assert!(o.status.success());
     let out = stdout(&o);
     assert!(out.starts_with(
-        "article,party,speaker,stance,issue,target,object,condition,mode,sentence,start,end,evidence,cue\n"
+        "article,party,speaker,stance,issue,target,object,condition,mode,sentence,start,end,evidence,cue,cameo\n"
     ));
     // The sample's central exchange: Russia demands, Ukraine offers on NATO.
     assert!(
