@@ -95,7 +95,10 @@ pub fn parse(text: &str) -> Document {
             let trimmed = trim(found);
             if !trimmed.is_empty() {
                 let start = span.start + body.offset(trimmed);
-                push_sentence(&mut sentences, p, Span::new(start, start + trimmed.len()));
+                for piece in pieces(trimmed, MAX_SENTENCE) {
+                    let at = start + trimmed.offset(piece);
+                    push_sentence(&mut sentences, p, Span::new(at, at + piece.len()));
+                }
             }
             if next.len() == input.len() {
                 break;
@@ -108,6 +111,39 @@ pub fn parse(text: &str) -> Document {
         paragraphs,
         sentences,
     }
+}
+
+/// The longest sentence in bytes. Text that runs on longer without a
+/// sentence boundary (a scraped page without punctuation, a table flattened
+/// into one line) is cut into pieces of at most this length at spaces, so
+/// that the work per sentence stays bounded and an article of any shape is
+/// read in time linear in its length. Real news sentences stay far below.
+pub const MAX_SENTENCE: usize = 2000;
+
+/// `text` cut into pieces of at most `max` bytes, each ending before a
+/// space where there is one (else at a char boundary), trimmed, none empty.
+fn pieces(text: &str, max: usize) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while rest.len() > max {
+        let mut cut = max;
+        while !rest.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let cut = match rest[..cut].rfind(is_space) {
+            Some(space) if space > 0 => space,
+            _ => cut,
+        };
+        let piece = trim(&rest[..cut]);
+        if !piece.is_empty() {
+            out.push(piece);
+        }
+        rest = trim(&rest[cut..]);
+    }
+    if !rest.is_empty() {
+        out.push(rest);
+    }
+    out
 }
 
 fn push_sentence(sentences: &mut Vec<Sentence>, paragraph: usize, span: Span) {
@@ -264,7 +300,13 @@ fn cut_boilerplate(text: &str, lines: Vec<Span>) -> Vec<Span> {
     let mut kept = Vec::with_capacity(lines.len());
     let mut cut_any = false;
     for span in lines {
-        let lower = text[span.start..span.end].to_lowercase();
+        // The markers are short: a line's opening is enough to know it.
+        let line = &text[span.start..span.end];
+        let mut opening = line.len().min(64);
+        while !line.is_char_boundary(opening) {
+            opening -= 1;
+        }
+        let lower = line[..opening].to_lowercase();
         if COMMENT_FORM.iter().any(|m| lower.starts_with(m)) {
             cut_any = true;
             break;

@@ -1310,7 +1310,7 @@ impl<'a> SentenceContext<'a> {
         let p = self
             .parties
             .iter()
-            .find(|p| p.span.start == item.start + lead && !p.pronoun)?;
+            .find(|p| p.span.start == item.start + lead && p.span.end <= item.end && !p.pronoun)?;
         let next = matcher::words(&self.text[p.span.end..item.end])
             .next()
             .map(|(_, w)| w)?;
