@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::decode::{Offsets, decode};
 use crate::error::{Error, Result};
 use crate::extract::{Article, Claim, Mode};
 use crate::lexicon::{ISSUES, Stance};
@@ -43,19 +44,48 @@ pub fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-/// Reads one article; its id is the file stem, its date the first full
-/// date in its opening (dateline), if any.
-pub fn read(path: &Path) -> Result<Article> {
+/// An article read from a file, with what the file was.
+#[derive(Debug)]
+pub struct Read {
+    pub article: Article,
+    pub source: Source,
+    /// Maps offsets in the article's text to offsets in the file.
+    pub offsets: Offsets,
+    /// What decoding repaired, to be reported (`None` when nothing was).
+    pub warning: Option<String>,
+}
+
+impl Read {
+    /// Moves the claims' offsets from the decoded text to the file.
+    pub fn locate(&self, claims: &mut [Claim]) {
+        if self.offsets.is_identity() {
+            return;
+        }
+        for c in claims {
+            c.start = self.offsets.original(c.start);
+            c.end = self.offsets.original(c.end);
+        }
+    }
+}
+
+/// Reads one article (see [`crate::decode`]); its id is the file stem, its
+/// date `date` if given, else the first full date in its opening
+/// (dateline), if any.
+pub fn read(path: &Path, date: Option<u32>) -> Result<Read> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let text = String::from_utf8(bytes).map_err(|e| Error::Input {
+    let decoded = decode(&bytes).map_err(|message| Error::Input {
         path: path.to_path_buf(),
-        message: format!("not UTF-8 (first bad byte at offset {})", e.utf8_error().valid_up_to()),
+        message,
     })?;
-    let date = crate::date::find_in_text(&text);
-    Ok(Article {
-        id: article_id(path),
-        text,
-        date,
+    let text = decoded.text;
+    let date = date.or_else(|| crate::date::find_in_text(&text));
+    let id = article_id(path);
+    let source = Source::new(&id, &path.display().to_string(), date, &bytes);
+    Ok(Read {
+        article: Article { id, text, date },
+        source,
+        offsets: decoded.offsets,
+        warning: decoded.warning,
     })
 }
 

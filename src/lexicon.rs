@@ -333,6 +333,7 @@ impl Lexicon {
     /// Loads and compiles the lexicon from file texts.
     pub fn from_sources(src: &Sources<'_>) -> Result<Lexicon> {
         let aliases = load_parties(src.parties)?;
+        check_aliases(src.parties.0, &aliases)?;
         let cues = load_cues(src.cues)?;
         let issue_cues = load_issues(src.issues)?;
         let cameo = Cameo::from_text(src.cameo.0, src.cameo.1)?;
@@ -435,44 +436,11 @@ impl Lexicon {
         })
     }
 
-    /// Consistency problems the loader lets through: an alias that names
-    /// two parties at once without a veto to tell them apart, a row given
-    /// twice, an issue phrase under two issues, and the CAMEO table's
+    /// Consistency problems the loader lets through: an issue phrase
+    /// under two issues or given twice, and the CAMEO table's
     /// ([`Cameo::check`]).
     pub fn check(&self) -> Vec<Error> {
         let mut problems = Vec::new();
-        let mut by_alias: HashMap<&str, Vec<&Alias>> = HashMap::new();
-        for a in &self.aliases {
-            by_alias.entry(a.alias.as_str()).or_default().push(a);
-        }
-        let overlap = |a: &Alias, b: &Alias| {
-            a.from.unwrap_or(0) < b.to.unwrap_or(u32::MAX) && b.from.unwrap_or(0) < a.to.unwrap_or(u32::MAX)
-        };
-        let mut rows: Vec<&Vec<&Alias>> = by_alias.values().collect();
-        rows.sort_by_key(|r| r[0].line);
-        for rows in rows {
-            for (i, a) in rows.iter().enumerate() {
-                for b in &rows[..i] {
-                    if !overlap(a, b) {
-                        continue;
-                    }
-                    let message = if a.code == b.code {
-                        format!(
-                            "alias {:?} for {} repeats line {} in overlapping dates",
-                            a.alias, a.code, b.line
-                        )
-                    } else if a.veto.is_empty() && b.veto.is_empty() {
-                        format!(
-                            "alias {:?} names {} here and {} on line {} in overlapping dates, with no veto to tell them apart",
-                            a.alias, a.code, b.code, b.line
-                        )
-                    } else {
-                        continue;
-                    };
-                    problems.push(Error::data(&self.files[0], a.line, message));
-                }
-            }
-        }
         let mut phrases: HashMap<String, &IssueCue> = HashMap::new();
         for c in &self.issue_cues {
             let key = format!("{}{}", c.phrase.to_lowercase(), if c.prefix { "*" } else { "" });
@@ -550,11 +518,28 @@ pub(crate) fn read_rows<T: for<'de> Deserialize<'de>>((file, text): (&str, &str)
         .comment(Some(b'#'))
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
-    let headers = reader.headers().map_err(|e| csv_error(file, &e))?.clone();
+    let headers = reader.headers().map_err(|e| csv_error(file, text, &e))?.clone();
+    // The header read as a row names a missing or unknown column before
+    // any row's column count is blamed for it (every field is text).
+    if let Err(e) = headers.deserialize::<T>(Some(&headers)) {
+        let line = text
+            .lines()
+            .position(|l| !l.starts_with('#'))
+            .map_or(1, |i| i as u64 + 1);
+        let message = csv_message(&e).replace(" field ", " column ");
+        return Err(Error::data(file, line, format!("header: {message}")));
+    }
     let mut rows = Vec::new();
     for record in reader.records() {
-        let record = record.map_err(|e| csv_error(file, &e))?;
+        let record = record.map_err(|e| csv_error(file, text, &e))?;
         let line = record.position().map_or(0, |p| p.line());
+        if record.iter().any(|field| field.contains('\n')) {
+            return Err(Error::data(
+                file,
+                line,
+                "unbalanced quote: a quoted field runs past the end of the line",
+            ));
+        }
         let row = record
             .deserialize(Some(&headers))
             .map_err(|e| Error::data(file, line, csv_message(&e)))?;
@@ -563,8 +548,22 @@ pub(crate) fn read_rows<T: for<'de> Deserialize<'de>>((file, text): (&str, &str)
     Ok(rows)
 }
 
-fn csv_error(file: &str, e: &csv::Error) -> Error {
-    Error::data(file, e.position().map_or(1, |p| p.line()), csv_message(e))
+fn csv_error(file: &str, text: &str, e: &csv::Error) -> Error {
+    let line = e.position().map_or(1, |p| p.line());
+    // A row whose quote is not closed swallows the lines after it, which
+    // the reader reports as a wrong number of columns.
+    let quotes = text
+        .lines()
+        .nth(line.saturating_sub(1) as usize)
+        .map_or(0, |l| l.matches('"').count());
+    if quotes % 2 == 1 {
+        return Error::data(
+            file,
+            line,
+            "unbalanced quote: a quoted field runs past the end of the line",
+        );
+    }
+    Error::data(file, line, csv_message(e))
 }
 
 fn csv_message(e: &csv::Error) -> String {
@@ -635,6 +634,47 @@ fn load_parties(src: (&str, &str)) -> Result<Vec<Alias>> {
         });
     }
     Ok(out)
+}
+
+/// Fails on the first alias that repeats an earlier row of the same party
+/// in overlapping dates, or names another party at the same time without a
+/// veto on either row to tell them apart: one name, one party at a time.
+fn check_aliases(file: &str, aliases: &[Alias]) -> Result<()> {
+    let mut by_alias: HashMap<&str, Vec<&Alias>> = HashMap::new();
+    for a in aliases {
+        by_alias.entry(a.alias.as_str()).or_default().push(a);
+    }
+    let overlap = |a: &Alias, b: &Alias| {
+        a.from.unwrap_or(0) < b.to.unwrap_or(u32::MAX) && b.from.unwrap_or(0) < a.to.unwrap_or(u32::MAX)
+    };
+    let mut problems = Vec::new();
+    for rows in by_alias.values() {
+        for (i, a) in rows.iter().enumerate() {
+            for b in &rows[..i] {
+                if !overlap(a, b) {
+                    continue;
+                }
+                let message = if a.code == b.code {
+                    format!(
+                        "alias {:?} for {} repeats line {} in overlapping dates",
+                        a.alias, a.code, b.line
+                    )
+                } else if a.veto.is_empty() && b.veto.is_empty() {
+                    format!(
+                        "alias {:?} names {} here and {} on line {} in overlapping dates, with no veto to tell them apart",
+                        a.alias, a.code, b.code, b.line
+                    )
+                } else {
+                    continue;
+                };
+                problems.push((a.line, message));
+            }
+        }
+    }
+    match problems.into_iter().min() {
+        Some((line, message)) => Err(Error::data(file, line, message)),
+        None => Ok(()),
+    }
 }
 
 fn load_cues(src: (&str, &str)) -> Result<Vec<Cue>> {
@@ -811,18 +851,35 @@ mod tests {
     }
 
     #[test]
-    fn check_finds_ambiguous_and_repeated_rows() {
-        let parties = "code,alias,kind,name,from,to,veto\nGEO,Georgia,state,,,,\nUSA,Georgia,state,,,,\nJOR,Jordan,state,,,,Michael Jordan\nNONE,Jordan,person,Jordan X,,,\nRUS,Moscow,capital,,,,\nRUS,Moscow,capital,,,,\nUSA,Trump,person,Donald Trump,2017-01-20,2021-01-20,\nNONE,Trump,person,Donald Trump,2021-01-20,,\n";
+    fn aliases_naming_two_parties_at_once_are_refused() {
+        let head = "code,alias,kind,name,from,to,veto\n";
+        let fails = |rows: &str| {
+            load(&format!("{head}{rows}"), ISSUES_CSV, CUES)
+                .unwrap_err()
+                .to_string()
+        };
+        assert_eq!(
+            fails("GEO,Georgia,state,,,,\nUSA,Georgia,state,,,,\n"),
+            "parties.csv:3: alias \"Georgia\" names USA here and GEO on line 2 in overlapping dates, with no veto to tell them apart"
+        );
+        assert_eq!(
+            fails("RUS,Kremlin,capital,,,,\nRUS,Moscow,capital,,,,\nRUS,Moscow,capital,,,,\n"),
+            "parties.csv:4: alias \"Moscow\" for RUS repeats line 3 in overlapping dates"
+        );
+        // A veto tells two parties apart; successive office holders do not
+        // overlap.
+        let fine = "JOR,Jordan,state,,,,Michael Jordan\nNONE,Jordan,person,Jordan X,,,\nUSA,Trump,person,Donald Trump,2017-01-20,2021-01-20,\nNONE,Trump,person,Donald Trump,2021-01-20,,\n";
+        assert!(load(&format!("{head}{fine}"), ISSUES_CSV, CUES).is_ok());
+    }
+
+    #[test]
+    fn check_finds_repeated_issue_phrases() {
         let issues = "issue,phrase,role\nalliance,membership,\nterritory,membership,\n";
-        let lex = load(parties, issues, CUES).unwrap();
+        let lex = load(PARTIES, issues, CUES).unwrap();
         let problems: Vec<String> = lex.check().iter().map(|e| e.to_string()).collect();
         assert_eq!(
             problems,
-            vec![
-                "parties.csv:3: alias \"Georgia\" names USA here and GEO on line 2 in overlapping dates, with no veto to tell them apart",
-                "parties.csv:7: alias \"Moscow\" for RUS repeats line 6 in overlapping dates",
-                "issues.csv:3: phrase \"membership\" is also under alliance on line 2",
-            ]
+            vec!["issues.csv:3: phrase \"membership\" is also under alliance on line 2"]
         );
     }
 

@@ -7,13 +7,14 @@
 //! or [`align`] (positions) → [`conflict`] (conflict matrix) and
 //! [`compare`] (changes, timelines) → [`output`] (tables in CSV, TSV,
 //! JSON, Markdown, terminal text or an XLSX workbook; [`cameo`] codes).
-//! [`input`] reads articles and claims CSV files.
+//! [`input`] reads articles ([`decode`]: encodings) and claims CSV files.
 
 pub mod align;
 pub mod cameo;
 pub mod compare;
 pub mod conflict;
 pub mod date;
+pub mod decode;
 pub mod document;
 mod error;
 pub mod eval;

@@ -242,6 +242,9 @@ impl Config {
             Some(dir) => Lexicon::from_dir(dir)?,
             None => Lexicon::builtin()?,
         };
+        if let Some(output) = &c.output {
+            check_writable(output)?;
+        }
         Ok(Config {
             paths,
             output: c.output.clone(),
@@ -275,8 +278,8 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             let mut failures = 0;
             let mut claims = Vec::new();
             let mut sources = Vec::new();
-            for (article, source) in articles(&cfg, &mut failures)? {
-                claims.extend(demarche::extract(&cfg.lexicon, &article));
+            for (_, source, found) in articles(&cfg, &mut failures)? {
+                claims.extend(found);
                 sources.push(source);
             }
             let table = output::claims_table(&claims, &cfg.lexicon.cameo);
@@ -328,8 +331,8 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             let gold = Keys::from_csv(&gold, &options)?;
             let mut failures = 0;
             let mut claims = Vec::new();
-            for (article, _) in articles(&cfg, &mut failures)? {
-                claims.extend(demarche::extract(&cfg.lexicon, &article));
+            for (_, _, found) in articles(&cfg, &mut failures)? {
+                claims.extend(found);
             }
             let articles: BTreeSet<String> = if cfg.paths.is_empty() {
                 [input::SAMPLE_ID.to_string()].into()
@@ -401,7 +404,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             let cfg = Config::new(&common)?;
             let mut buffer = Vec::new();
             let mut failures = 0;
-            for (article, _) in articles(&cfg, &mut failures)? {
+            for (article, _, _) in articles(&cfg, &mut failures)? {
                 explain::write(&mut buffer, &cfg.lexicon, &article).expect("writing to memory cannot fail");
             }
             emit(cfg.output.as_deref(), &buffer)?;
@@ -436,8 +439,14 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
     }
 }
 
+/// The exit status after a run in which `failures` inputs could not be
+/// read (each already reported), with a count of them on stderr.
 fn status(failures: usize) -> ExitCode {
     if failures > 0 {
+        eprintln!(
+            "demarche: {failures} input{} failed; the others were processed",
+            if failures == 1 { "" } else { "s" }
+        );
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
@@ -445,25 +454,18 @@ fn status(failures: usize) -> ExitCode {
 }
 
 /// The articles named by the config (the sample when none), each with
-/// where it came from; a file that cannot be read is reported on stderr
-/// and counted.
-fn articles(cfg: &Config, failures: &mut usize) -> Result<Vec<(Article, Source)>, Error> {
+/// where it came from, extracted; a file that cannot be read is reported
+/// on stderr and counted.
+fn articles(cfg: &Config, failures: &mut usize) -> Result<Vec<(Article, Source, Vec<Claim>)>, Error> {
     if cfg.paths.is_empty() {
-        return Ok(vec![sample(cfg)]);
+        let (article, source) = sample(cfg);
+        let claims = demarche::extract(&cfg.lexicon, &article);
+        return Ok(vec![(article, source, claims)]);
     }
     let mut out = Vec::new();
     for path in input::expand(&cfg.paths)? {
-        match input::read(&path) {
-            Ok(mut article) => {
-                article.date = cfg.date.or(article.date);
-                let source = Source::new(
-                    &article.id,
-                    &path.display().to_string(),
-                    article.date,
-                    article.text.as_bytes(),
-                );
-                out.push((article, source));
-            }
+        match read(cfg, &path) {
+            Ok(found) => out.push(found),
             Err(e) => {
                 eprintln!("demarche: {e}");
                 *failures += 1;
@@ -471,6 +473,18 @@ fn articles(cfg: &Config, failures: &mut usize) -> Result<Vec<(Article, Source)>
         }
     }
     Ok(out)
+}
+
+/// Reads and extracts one article file, reporting what decoding repaired;
+/// the claims' offsets are offsets into the file.
+fn read(cfg: &Config, path: &Path) -> Result<(Article, Source, Vec<Claim>), Error> {
+    let read = input::read(path, cfg.date)?;
+    if let Some(warning) = &read.warning {
+        eprintln!("demarche: warning: {}: {warning}", path.display());
+    }
+    let mut claims = demarche::extract(&cfg.lexicon, &read.article);
+    read.locate(&mut claims);
+    Ok((read.article, read.source, claims))
 }
 
 /// The bundled sample, dated by `--date` if given.
@@ -503,13 +517,15 @@ fn load(cfg: &Config, paths: &[PathBuf]) -> Result<Loaded, Error> {
         sources: Vec::new(),
         failures: 0,
     };
-    let add = |loaded: &mut Loaded, (article, source): (Article, Source)| {
-        loaded.articles.push((article.id.clone(), article.date));
+    let add = |loaded: &mut Loaded, (article, source, claims): (Article, Source, Vec<Claim>)| {
+        loaded.articles.push((article.id, article.date));
         loaded.sources.push(source);
-        loaded.claims.extend(demarche::extract(&cfg.lexicon, &article));
+        loaded.claims.extend(claims);
     };
     if paths.is_empty() {
-        add(&mut loaded, sample(cfg));
+        let (article, source) = sample(cfg);
+        let claims = demarche::extract(&cfg.lexicon, &article);
+        add(&mut loaded, (article, source, claims));
         return Ok(loaded);
     }
     for path in input::expand(paths)? {
@@ -528,11 +544,7 @@ fn load(cfg: &Config, paths: &[PathBuf]) -> Result<Loaded, Error> {
                 loaded.claims.extend(claims);
             })
         } else {
-            input::read(&path).map(|mut article| {
-                article.date = cfg.date.or(article.date);
-                let source = Source::new(&article.id, &name, article.date, article.text.as_bytes());
-                add(&mut loaded, (article, source));
-            })
+            read(cfg, &path).map(|found| add(&mut loaded, found))
         };
         match read {
             Ok(()) => {}
@@ -582,6 +594,39 @@ fn write_workbook(cfg: &Config, sheets: &[(&str, &Table)], options: &Options) ->
     emit(Some(path), &bytes)
 }
 
+/// Fails unless an output file can be written at `path`, before any work
+/// is done: `path` must not be a directory, and its directory must take a
+/// new file (the temporary file [`emit`] writes first).
+fn check_writable(path: &Path) -> Result<(), Error> {
+    let unwritable = |message: &str| Error::Usage(format!("{}: cannot write output: {message}", path.display()));
+    if path.is_dir() {
+        return Err(unwritable("is a directory"));
+    }
+    let tmp = temporary(path);
+    match std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp) {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&tmp);
+            Ok(())
+        }
+        Err(e) => Err(unwritable(&e.to_string())),
+    }
+}
+
+/// The temporary file an output file is written to before it is renamed
+/// into place: hidden, in the same directory (so that the rename is
+/// atomic), named after the file and this process.
+fn temporary(path: &Path) -> PathBuf {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    dir.join(format!(".{name}.{}.tmp", std::process::id()))
+}
+
 /// Writes the output to stdout, or to a file through a temporary file in
 /// the same directory renamed into place.
 fn emit(path: Option<&Path>, bytes: &[u8]) -> Result<(), Error> {
@@ -592,15 +637,7 @@ fn emit(path: Option<&Path>, bytes: &[u8]) -> Result<(), Error> {
             source: e,
         });
     };
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let tmp = temporary(path);
     let io_err = |source| Error::Io {
         path: path.to_path_buf(),
         source,
