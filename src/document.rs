@@ -83,7 +83,7 @@ pub fn parse(text: &str) -> Document {
     let mut sentences = Vec::new();
     for (p, span) in paragraphs.iter().enumerate() {
         if Some(*span) == headline {
-            push_sentence(&mut sentences, p, *span);
+            push_sentence(&mut sentences, p, text, *span);
             continue;
         }
         let body = &text[span.start..span.end];
@@ -95,10 +95,7 @@ pub fn parse(text: &str) -> Document {
             let trimmed = trim(found);
             if !trimmed.is_empty() {
                 let start = span.start + body.offset(trimmed);
-                for piece in pieces(trimmed, MAX_SENTENCE) {
-                    let at = start + trimmed.offset(piece);
-                    push_sentence(&mut sentences, p, Span::new(at, at + piece.len()));
-                }
+                push_sentence(&mut sentences, p, text, Span::new(start, start + trimmed.len()));
             }
             if next.len() == input.len() {
                 break;
@@ -146,12 +143,17 @@ fn pieces(text: &str, max: usize) -> Vec<&str> {
     out
 }
 
-fn push_sentence(sentences: &mut Vec<Sentence>, paragraph: usize, span: Span) {
-    sentences.push(Sentence {
-        index: sentences.len(),
-        paragraph,
-        span,
-    });
+/// Adds the sentence at `span` of `text`, in pieces if it is too long.
+fn push_sentence(sentences: &mut Vec<Sentence>, paragraph: usize, text: &str, span: Span) {
+    let sentence = &text[span.start..span.end];
+    for piece in pieces(sentence, MAX_SENTENCE) {
+        let start = span.start + sentence.offset(piece);
+        sentences.push(Sentence {
+            index: sentences.len(),
+            paragraph,
+            span: Span::new(start, start + piece.len()),
+        });
+    }
 }
 
 /// A line of text and its line ending (LF or CRLF).

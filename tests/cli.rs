@@ -91,12 +91,12 @@ fn a_bad_file_does_not_stop_the_batch() {
         "Headline\n\nThe Kremlin demanded that Ukraine leave Donbas.\n",
     )
     .unwrap();
-    std::fs::write(dir.join("bad.txt"), b"Headline\n\n\xff\xfe broken\n").unwrap();
+    std::fs::write(dir.join("bad.txt"), b"PK\x03\x04\x00\x00 not text").unwrap();
     let o = demarche(&["extract", dir.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stdout(&o).contains("good,RUS,"));
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("bad.txt"), "{err}");
+    assert!(err.contains("bad.txt: binary file"), "{err}");
 }
 
 #[test]
