@@ -1,5 +1,7 @@
 //! Throughput of each stage on the bundled sample article, repeated into a
-//! larger text: parse (sentences), extract (whole pipeline per article).
+//! larger text: parse (sentences), extract (whole pipeline per article);
+//! and of hostile shapes at two sizes, whose MB/s must not fall as the
+//! size grows (time linear in size).
 
 use std::hint::black_box;
 
@@ -41,5 +43,60 @@ fn stages(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, stages);
+/// Text of `bytes` bytes in a pathological shape.
+fn hostile_shape(shape: &str, bytes: usize) -> String {
+    const WORDS: &[&str] = &[
+        "the", "Kremlin", "demanded", "that", "Ukraine", "withdraw", "its", "bid", "to", "join", "NATO", "and", "said",
+    ];
+    let mut text = String::with_capacity(bytes + 16);
+    let mut i = 0;
+    while text.len() < bytes {
+        match shape {
+            // One line of prose: sentences, but never a newline.
+            "no_newline" => {
+                text.push_str(WORDS[i % WORDS.len()]);
+                text.push_str(if i % 17 == 16 { ". " } else { " " });
+            }
+            // One sentence: no newline and no sentence end.
+            "one_sentence" => {
+                text.push_str(WORDS[i % WORDS.len()]);
+                text.push(' ');
+            }
+            "nested_quotes" => text.push_str(if text.len() < bytes / 2 { "\"“" } else { "”\"" }),
+            "nested_brackets" => text.push_str(if text.len() < bytes / 2 { "([" } else { "])" }),
+            "one_char_lines" => text.push_str("a\n"),
+            _ => unreachable!("unknown shape {shape}"),
+        }
+        i += 1;
+    }
+    text
+}
+
+fn hostile(c: &mut Criterion) {
+    let lex = Lexicon::builtin().expect("built-in lexicon loads");
+    let mut group = c.benchmark_group("hostile");
+    group.sample_size(10);
+    for shape in [
+        "no_newline",
+        "one_sentence",
+        "nested_quotes",
+        "nested_brackets",
+        "one_char_lines",
+    ] {
+        for mb in [1, 4] {
+            let article = Article {
+                id: "hostile".into(),
+                text: hostile_shape(shape, mb << 20),
+                date: None,
+            };
+            group.throughput(Throughput::Bytes(article.text.len() as u64));
+            group.bench_function(format!("{shape}/{mb}MB"), |b| {
+                b.iter(|| demarche::extract(&lex, black_box(&article)))
+            });
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(benches, stages, hostile);
 criterion_main!(benches);

@@ -300,9 +300,10 @@ impl<'a> SentenceContext<'a> {
         traced: bool,
     ) -> SentenceContext<'a> {
         let text = norm.text.as_str();
-        let quotes: Vec<Span> = paragraph_quotes
+        let first = paragraph_quotes.partition_point(|q| q.end <= span.start);
+        let quotes: Vec<Span> = paragraph_quotes[first..]
             .iter()
-            .filter(|q| q.start < span.end && span.start < q.end)
+            .take_while(|q| q.start < span.end)
             .copied()
             .collect();
         let in_quote = |s: Span| quotes.iter().any(|q| q.contains(s));
@@ -513,6 +514,7 @@ impl<'a> SentenceContext<'a> {
         if self.text[candidates[i].span.end..pos].matches(',').count() == 1 {
             let head = candidates[..i].iter().rposition(|p| {
                 p.holder
+                    && p.span.end <= candidates[i].span.start
                     && self.text[p.span.end..candidates[i].span.start]
                         .trim_start()
                         .starts_with(',')

@@ -338,8 +338,9 @@ pub fn conditions(text: &str, sentence: Span) -> Vec<Condition> {
     out
 }
 
-/// Quotation spans of a paragraph: matched pairs of curly quotes, or of
-/// straight double quotes. An opening quote left unbalanced is ignored.
+/// Quoted spans of a paragraph, sorted and disjoint: matched pairs of
+/// curly quotes, or of straight double quotes, merged where they nest or
+/// overlap. An opening quote left unbalanced is ignored.
 pub fn quotations(text: &str, paragraph: Span) -> Vec<Span> {
     let p = &text[paragraph.start..paragraph.end];
     let mut out = Vec::new();
@@ -360,8 +361,18 @@ pub fn quotations(text: &str, paragraph: Span) -> Vec<Span> {
             _ => {}
         }
     }
+    // Only whether a span is quoted matters: nested and overlapping
+    // quotations merge into disjoint spans, so that the quotations around
+    // one sentence are found by binary search, however deep the nesting.
     out.sort();
-    out
+    let mut merged: Vec<Span> = Vec::with_capacity(out.len());
+    for q in out {
+        match merged.last_mut() {
+            Some(last) if q.start < last.end => last.end = last.end.max(q.end),
+            _ => merged.push(q),
+        }
+    }
+    merged
 }
 
 #[cfg(test)]

@@ -215,6 +215,19 @@ fn pathological_shapes_complete() {
     }
 }
 
+/// Inputs the fuzzer found panics with, kept as regressions.
+#[test]
+fn fuzz_findings_stay_fixed() {
+    for text in [
+        // "the two sides" stands for both parties at one span: an
+        // appositive check sliced between the two mentions.
+        "China Taiwan\nthe two sides,said",
+    ] {
+        assert_sentences_well_formed(text);
+        extract_checked(text);
+    }
+}
+
 // --- Batch ------------------------------------------------------------------
 
 #[test]
