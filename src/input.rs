@@ -1,5 +1,6 @@
-//! Reading inputs: articles (files, directories of `*.txt`, the bundled
-//! sample) and claims CSV files (extracted or hand-corrected claims).
+//! Reading inputs: articles (text, HTML and JSONL files, directories of
+//! them, standard input, the bundled sample) and claims CSV files
+//! (extracted or hand-corrected claims).
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -24,24 +25,277 @@ pub fn sample() -> Article {
     }
 }
 
-/// Expands paths into article files: a file as itself, a directory as its
-/// `*.txt` files, sorted by name.
-pub fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+/// How an input file holds its articles, by its extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Plain text (`.txt`, `.md`, or any other name given explicitly).
+    Text,
+    /// An HTML page (`.html`, `.htm`): its readable text.
+    Html,
+    /// One JSON object per line (`.jsonl`), each an article.
+    Jsonl,
+    /// Extracted or gold claims (`.csv`), read only where claims are.
+    Claims,
+}
+
+impl Kind {
+    pub fn of(path: &Path) -> Kind {
+        let ext = path
+            .extension()
+            .map(|x| x.to_string_lossy().to_ascii_lowercase())
+            .unwrap_or_default();
+        match ext.as_str() {
+            "html" | "htm" => Kind::Html,
+            "jsonl" => Kind::Jsonl,
+            "csv" => Kind::Claims,
+            _ => Kind::Text,
+        }
+    }
+
+    /// Whether a directory walk picks files of this extension up.
+    fn in_directories(path: &Path) -> bool {
+        path.extension().is_some_and(|x| {
+            ["txt", "md", "html", "htm", "jsonl"]
+                .iter()
+                .any(|e| x.eq_ignore_ascii_case(e))
+        })
+    }
+}
+
+/// One input named on the command line or found in a directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    File(PathBuf, Kind),
+    /// Standard input (`-`): JSONL when its first line is an object, else
+    /// one text article with the id `stdin`.
+    Stdin,
+}
+
+/// The path that reads standard input.
+pub const STDIN: &str = "-";
+
+/// Expands paths into inputs, in order: a file as itself, `-` as standard
+/// input, a directory as the article files below it (`.txt`, `.md`,
+/// `.html`, `.htm`, `.jsonl`; recursively, sorted by path).
+pub fn expand(paths: &[PathBuf]) -> Result<Vec<Origin>> {
     let mut out = Vec::new();
     for path in paths {
-        if path.is_dir() {
-            let mut files: Vec<PathBuf> = std::fs::read_dir(path)
-                .map_err(|e| Error::io(path, e))?
-                .filter_map(|entry| entry.ok().map(|e| e.path()))
-                .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "txt"))
-                .collect();
+        if path.as_os_str() == STDIN {
+            out.push(Origin::Stdin);
+        } else if path.is_dir() {
+            let mut files = Vec::new();
+            walk(path, &mut files)?;
             files.sort();
-            out.extend(files);
+            out.extend(files.into_iter().map(|f| {
+                let kind = Kind::of(&f);
+                Origin::File(f, kind)
+            }));
         } else {
-            out.push(path.clone());
+            out.push(Origin::File(path.clone(), Kind::of(path)));
         }
     }
     Ok(out)
+}
+
+/// Collects the article files below `dir`, following no symbolic link to
+/// a directory (a link cycle would never end).
+fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).map_err(|e| Error::io(&dir, e))? {
+            let entry = entry.map_err(|e| Error::io(&dir, e))?;
+            let path = entry.path();
+            let kind = entry.file_type().map_err(|e| Error::io(&path, e))?;
+            if kind.is_dir() {
+                pending.push(path);
+            } else if (kind.is_file() || path.is_file()) && Kind::in_directories(&path) {
+                files.push(path);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// An article's bytes as read, not yet decoded: reading is sequential,
+/// decoding and extraction run in parallel.
+#[derive(Debug)]
+pub struct Pending {
+    /// The file (or `file:line` of a JSONL record, `-` for stdin).
+    pub name: String,
+    kind: Kind,
+    bytes: Vec<u8>,
+    /// The path the article id is derived from (the file stem).
+    id: String,
+}
+
+impl Pending {
+    /// Size of the input in bytes.
+    pub fn len(&self) -> usize {
+        self.bytes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.bytes.is_empty()
+    }
+
+    /// Decodes the article; `date`, if given, overrides its own.
+    pub fn read(self, date: Option<u32>) -> Result<Read> {
+        let path = PathBuf::from(&self.name);
+        let fail = |message: String| Error::Input {
+            path: path.clone(),
+            message,
+        };
+        let (text, offsets, warning, own_date, id, meta) = match self.kind {
+            Kind::Jsonl => {
+                let record = jsonl_record(&self.bytes).map_err(fail)?;
+                (
+                    record.text,
+                    Offsets::default(),
+                    None,
+                    record.date,
+                    record.id,
+                    record.meta,
+                )
+            }
+            Kind::Html => {
+                let decoded = decode(&self.bytes).map_err(fail)?;
+                let page = crate::html::page(&decoded.text);
+                // Offsets are into the page's text, not the markup.
+                (page.text, Offsets::default(), decoded.warning, page.date, self.id, None)
+            }
+            Kind::Text | Kind::Claims => {
+                let decoded = decode(&self.bytes).map_err(fail)?;
+                let date = crate::date::find_in_text(&decoded.text);
+                (decoded.text, decoded.offsets, decoded.warning, date, self.id, None)
+            }
+        };
+        let date = date.or(own_date);
+        let source = Source::new(&id, &self.name, date, &self.bytes);
+        Ok(Read {
+            article: Article { id, text, date },
+            source,
+            offsets,
+            warning,
+            meta,
+        })
+    }
+}
+
+/// One JSONL record's fields.
+struct Record {
+    id: String,
+    text: String,
+    date: Option<u32>,
+    /// Every field but `id`, `text` and `date`.
+    meta: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+fn jsonl_record(line: &[u8]) -> std::result::Result<Record, String> {
+    use serde_json::Value;
+    let mut object = match serde_json::from_slice::<Value>(line) {
+        Ok(Value::Object(object)) => object,
+        Ok(_) => return Err("not a JSON object".into()),
+        Err(e) => return Err(format!("invalid JSON: {e}")),
+    };
+    let id = match object.remove("id") {
+        Some(Value::String(s)) if !s.is_empty() => s,
+        Some(Value::Number(n)) => n.to_string(),
+        _ => return Err("no \"id\" (a string or a number)".into()),
+    };
+    let text = match object.remove("text") {
+        Some(Value::String(s)) => s,
+        _ => return Err(format!("article {id:?}: no \"text\" string")),
+    };
+    let date = match object.remove("date") {
+        Some(Value::String(d)) => Some(
+            crate::date::parse_iso(d.get(..10).unwrap_or(&d))
+                .ok_or_else(|| format!("article {id:?}: date {d:?}: expected YYYY-MM-DD"))?,
+        ),
+        None | Some(Value::Null) => None,
+        Some(other) => return Err(format!("article {id:?}: date {other}: expected a string")),
+    };
+    Ok(Record {
+        id,
+        text,
+        date,
+        meta: (!object.is_empty()).then_some(object),
+    })
+}
+
+/// The inputs' articles as [`Pending`] reads, in input order: files whole,
+/// JSONL files and a JSONL standard input one line at a time (so a corpus
+/// of any size streams). A file that cannot be read is an `Err` item.
+pub fn pending(origins: Vec<Origin>) -> impl Iterator<Item = Result<Pending>> {
+    origins
+        .into_iter()
+        .flat_map(|origin| -> Box<dyn Iterator<Item = Result<Pending>> + Send> {
+            match origin {
+                Origin::File(path, Kind::Jsonl) => match std::fs::File::open(&path) {
+                    Ok(file) => Box::new(lines(path.display().to_string(), io::BufReader::new(file))),
+                    Err(e) => Box::new(std::iter::once(Err(Error::io(&path, e)))),
+                },
+                Origin::File(path, kind) => Box::new(std::iter::once(
+                    std::fs::read(&path)
+                        .map(|bytes| Pending {
+                            name: path.display().to_string(),
+                            kind,
+                            bytes,
+                            id: article_id(&path),
+                        })
+                        .map_err(|e| Error::io(&path, e)),
+                )),
+                Origin::Stdin => stdin(),
+            }
+        })
+}
+
+/// Standard input: JSONL records line by line when the first line opens an
+/// object, else the whole input as one article.
+fn stdin() -> Box<dyn Iterator<Item = Result<Pending>> + Send> {
+    use std::io::BufRead;
+    let mut reader = io::BufReader::new(io::stdin());
+    let first = match reader.fill_buf() {
+        Ok(buffer) => buffer.iter().find(|b| !b.is_ascii_whitespace()).copied(),
+        Err(e) => return Box::new(std::iter::once(Err(Error::io(STDIN, e)))),
+    };
+    if first == Some(b'{') {
+        return Box::new(lines(STDIN.to_string(), reader));
+    }
+    let mut bytes = Vec::new();
+    Box::new(std::iter::once(
+        io::Read::read_to_end(&mut reader, &mut bytes)
+            .map(|_| Pending {
+                name: STDIN.to_string(),
+                kind: Kind::Text,
+                bytes,
+                id: "stdin".to_string(),
+            })
+            .map_err(|e| Error::io(STDIN, e)),
+    ))
+}
+
+/// The non-blank lines of a JSONL stream as pending records named
+/// `file:line`.
+fn lines<R: io::BufRead + Send + 'static>(file: String, reader: R) -> impl Iterator<Item = Result<Pending>> + Send {
+    reader.split(b'\n').enumerate().filter_map(move |(i, line)| {
+        let name = format!("{file}:{}", i + 1);
+        match line {
+            Ok(mut bytes) => {
+                if bytes.last() == Some(&b'\r') {
+                    bytes.pop();
+                }
+                (!bytes.iter().all(u8::is_ascii_whitespace)).then(|| {
+                    Ok(Pending {
+                        name,
+                        kind: Kind::Jsonl,
+                        bytes,
+                        id: String::new(),
+                    })
+                })
+            }
+            Err(e) => Some(Err(Error::io(&file, e))),
+        }
+    })
 }
 
 /// An article read from a file, with what the file was.
@@ -53,6 +307,8 @@ pub struct Read {
     pub offsets: Offsets,
     /// What decoding repaired, to be reported (`None` when nothing was).
     pub warning: Option<String>,
+    /// A JSONL record's fields other than `id`, `text` and `date`.
+    pub meta: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 impl Read {
@@ -68,25 +324,16 @@ impl Read {
     }
 }
 
-/// Reads one article (see [`crate::decode`]); its id is the file stem, its
-/// date `date` if given, else the first full date in its opening
-/// (dateline), if any.
+/// Reads one article file (see [`Pending::read`]).
 pub fn read(path: &Path, date: Option<u32>) -> Result<Read> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let decoded = decode(&bytes).map_err(|message| Error::Input {
-        path: path.to_path_buf(),
-        message,
-    })?;
-    let text = decoded.text;
-    let date = date.or_else(|| crate::date::find_in_text(&text));
-    let id = article_id(path);
-    let source = Source::new(&id, &path.display().to_string(), date, &bytes);
-    Ok(Read {
-        article: Article { id, text, date },
-        source,
-        offsets: decoded.offsets,
-        warning: decoded.warning,
-    })
+    Pending {
+        name: path.display().to_string(),
+        kind: Kind::of(path),
+        bytes,
+        id: article_id(path),
+    }
+    .read(date)
 }
 
 /// The article id of a file: its stem.
@@ -94,12 +341,6 @@ pub fn article_id(path: &Path) -> String {
     path.file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| path.display().to_string())
-}
-
-/// Whether a path names a claims CSV (it ends in `.csv`) rather than an
-/// article file or directory.
-pub fn is_claims_csv(path: &Path) -> bool {
-    path.extension().is_some_and(|x| x.eq_ignore_ascii_case("csv"))
 }
 
 /// Columns a claims CSV must have; the other SPEC §1 columns are optional.

@@ -10,10 +10,12 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use demarche::align::Normalizer;
+use demarche::corpus::{self, Done};
 use demarche::eval::{self, Keys};
+use demarche::input::Origin;
 use demarche::input::Source;
 use demarche::output::{Format, Options, Table};
-use demarche::{Article, Claim, Error, Lexicon, compare, conflict, explain, input, matrix::Matrix, output};
+use demarche::{Claim, Error, Lexicon, compare, conflict, explain, input, matrix::Matrix, output};
 
 #[derive(Parser)]
 #[command(
@@ -61,9 +63,6 @@ enum Command {
         /// Add each article's F1.
         #[arg(long)]
         per_article: bool,
-        /// Do not list misses and false alarms.
-        #[arg(long)]
-        quiet: bool,
     },
     /// Conflict matrix: for each issue and pair of parties, whether their
     /// positions clash, bridge, agree or are mixed, with score and evidence.
@@ -120,7 +119,8 @@ enum LexiconCommand {
 
 #[derive(Args)]
 struct Common {
-    /// Article files or directories of *.txt files; none: the bundled sample.
+    /// Article files (.txt, .md, .html, .jsonl), directories of them, or -
+    /// for standard input; none: the bundled sample.
     paths: Vec<PathBuf>,
     #[command(flatten)]
     settings: Settings,
@@ -130,8 +130,9 @@ struct Common {
 /// CSV files.
 #[derive(Args)]
 struct Inputs {
-    /// Article files, directories of *.txt files, or claims CSV files
-    /// (*.csv); none: the bundled sample.
+    /// Article files (.txt, .md, .html, .jsonl), directories of them, - for
+    /// standard input, or claims CSV files (*.csv); none: the bundled
+    /// sample.
     paths: Vec<PathBuf>,
     #[command(flatten)]
     settings: Settings,
@@ -149,6 +150,13 @@ struct Settings {
     /// picks who holds an office.
     #[arg(long, value_name = "DATE")]
     date: Option<String>,
+    /// Worker threads [default: one per core].
+    #[arg(long, short = 'j', value_name = "N")]
+    jobs: Option<usize>,
+    /// No progress bar and no summary line on stderr (failures and
+    /// warnings are still reported); for eval, no list of misses either.
+    #[arg(long, short = 'q')]
+    quiet: bool,
 }
 
 /// How a data-writing command writes: the same flags on each of them.
@@ -219,6 +227,8 @@ struct Config {
     output: Option<PathBuf>,
     lexicon: Lexicon,
     date: Option<u32>,
+    jobs: usize,
+    quiet: bool,
 }
 
 impl Config {
@@ -245,11 +255,18 @@ impl Config {
         if let Some(output) = &c.output {
             check_writable(output)?;
         }
+        let jobs = match c.jobs {
+            Some(0) => return Err(Error::Usage("--jobs 0: at least one worker is needed".into())),
+            Some(n) => n,
+            None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        };
         Ok(Config {
             paths,
             output: c.output.clone(),
             lexicon,
             date,
+            jobs,
+            quiet: c.quiet,
         })
     }
 }
@@ -275,37 +292,70 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Extract { common, out } => {
             let cfg = Config::new(&common)?;
             let options = out.options(cfg.output.as_deref())?;
-            let mut failures = 0;
+            let origins = input::expand(&cfg.paths)?;
+            // A JSONL record's other fields go along with its claims.
+            let documents = origins
+                .iter()
+                .any(|o| matches!(o, Origin::Stdin | Origin::File(_, input::Kind::Jsonl)));
+            let mut sink = Sink::open(cfg.output.as_deref())?;
+            let mut meter = Meter::new(&cfg);
+            meter.expect(&origins);
             let mut claims = Vec::new();
             let mut sources = Vec::new();
-            for (_, source, found) in articles(&cfg, &mut failures)? {
-                claims.extend(found);
-                sources.push(source);
-            }
-            let table = output::claims_table(&claims, &cfg.lexicon.cameo);
-            if options.format == Format::Xlsx {
+            let mut first = true;
+            let streams = Table::streams(options.format);
+            each_article(&cfg, origins, &mut meter, |done| {
+                let mut table = output::claims_table(&done.claims, &cfg.lexicon.cameo);
+                if documents {
+                    table = output::with_document(table, done.read.meta.as_ref());
+                }
+                if streams {
+                    // Written as each document is done, and flushed, so
+                    // that a stream on stdin is answered as it comes.
+                    let mut part = Vec::new();
+                    table
+                        .write_part(&mut part, &options, first)
+                        .expect("writing to memory cannot fail");
+                    first = false;
+                    sink.write(&part)?;
+                    sink.flush()
+                } else {
+                    claims.extend(done.claims);
+                    sources.push(done.read.source);
+                    Ok(())
+                }
+            })?;
+            if streams && first {
+                // No document: the header alone.
+                let mut part = Vec::new();
+                output::claims_table(&[], &cfg.lexicon.cameo)
+                    .write_part(&mut part, &options, true)
+                    .expect("writing to memory cannot fail");
+                sink.write(&part)?;
+            } else if options.format == Format::Xlsx {
+                let table = output::claims_table(&claims, &cfg.lexicon.cameo);
                 let matrix = output::matrix_table(&Matrix::new(&claims));
                 let conflicts = conflict::long_table(&conflict::conflicts(&Normalizer::new(&cfg.lexicon), &claims));
                 let sources = output::sources_table(&sources);
-                write_workbook(
-                    &cfg,
-                    &[
-                        ("Claims", &table),
-                        ("Matrix", &matrix),
-                        ("Conflicts", &conflicts),
-                        ("Sources", &sources),
-                    ],
-                    &options,
-                )?;
-            } else {
-                write_table(&cfg, &table, &options)?;
+                let sheets = [
+                    ("Claims", &table),
+                    ("Matrix", &matrix),
+                    ("Conflicts", &conflicts),
+                    ("Sources", &sources),
+                ];
+                sink.write(&workbook(&cfg, &sheets, &options)?)?;
+            } else if !streams {
+                let table = output::claims_table(&claims, &cfg.lexicon.cameo);
+                sink.write(&render(&table, &options))?;
             }
-            Ok(status(failures))
+            sink.finish()?;
+            Ok(meter.finish())
         }
         Command::Matrix { common, long, out } => {
             let cfg = Config::of_inputs(&common)?;
             let options = out.options(cfg.output.as_deref())?;
-            let loaded = load(&cfg, &cfg.paths)?;
+            let mut meter = Meter::new(&cfg);
+            let loaded = load(&cfg, &cfg.paths, &mut meter)?;
             let m = Matrix::new(&loaded.claims);
             let table = if long {
                 output::matrix_long_table(&m)
@@ -313,7 +363,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 output::matrix_table(&m)
             };
             deliver(&cfg, &options, ("Matrix", &table), &loaded)?;
-            Ok(status(loaded.failures))
+            Ok(meter.finish())
         }
         Command::Eval {
             common,
@@ -321,7 +371,6 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             ignore_issue,
             stances,
             per_article,
-            quiet,
         } => {
             let cfg = Config::new(&common)?;
             let options = eval::Options {
@@ -329,32 +378,30 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 stances: stances.map(|s| s.split(',').map(|x| x.trim().to_string()).collect()),
             };
             let gold = Keys::from_csv(&gold, &options)?;
-            let mut failures = 0;
+            let origins = input::expand(&cfg.paths)?;
+            let mut meter = Meter::new(&cfg);
+            meter.expect(&origins);
             let mut claims = Vec::new();
-            for (_, _, found) in articles(&cfg, &mut failures)? {
-                claims.extend(found);
-            }
-            let articles: BTreeSet<String> = if cfg.paths.is_empty() {
-                [input::SAMPLE_ID.to_string()].into()
-            } else {
-                input::expand(&cfg.paths)?
-                    .iter()
-                    .map(|p| input::article_id(p))
-                    .collect()
-            };
+            let mut articles = BTreeSet::new();
+            each_article(&cfg, origins, &mut meter, |done| {
+                articles.insert(done.read.article.id);
+                claims.extend(done.claims);
+                Ok(())
+            })?;
             let pred = Keys::from_claims(&claims, &options);
             let score = eval::score(&gold, &pred, Some(&articles));
             let mut buffer = Vec::new();
             score
-                .write(&mut buffer, per_article, quiet)
+                .write(&mut buffer, per_article, cfg.quiet)
                 .expect("writing to memory cannot fail");
             emit(cfg.output.as_deref(), &buffer)?;
-            Ok(status(failures))
+            Ok(meter.finish())
         }
         Command::Conflicts { common, wide, out } => {
             let cfg = Config::of_inputs(&common)?;
             let options = out.options(cfg.output.as_deref())?;
-            let loaded = load(&cfg, &cfg.paths)?;
+            let mut meter = Meter::new(&cfg);
+            let loaded = load(&cfg, &cfg.paths, &mut meter)?;
             let conflicts = conflict::conflicts(&Normalizer::new(&cfg.lexicon), &loaded.claims);
             let table = if wide {
                 conflict::wide_table(&conflicts)
@@ -362,19 +409,20 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 conflict::long_table(&conflicts)
             };
             deliver(&cfg, &options, ("Conflicts", &table), &loaded)?;
-            Ok(status(loaded.failures))
+            Ok(meter.finish())
         }
         Command::Compare { a, b, settings, out } => {
             let cfg = Config::with_paths(vec![a.clone(), b.clone()], &settings)?;
             let options = out.options(cfg.output.as_deref())?;
-            let side_a = load(&cfg, std::slice::from_ref(&a))?;
-            let side_b = load(&cfg, std::slice::from_ref(&b))?;
+            let mut meter = Meter::new(&cfg);
+            let side_a = load(&cfg, std::slice::from_ref(&a), &mut meter)?;
+            let side_b = load(&cfg, std::slice::from_ref(&b), &mut meter)?;
             // A side with nothing readable would make every position look
             // added or dropped: report instead of comparing.
             for (path, side) in [(&a, &side_a), (&b, &side_b)] {
                 if side.failures > 0 && side.articles.is_empty() {
                     eprintln!("demarche: {}: nothing readable to compare", path.display());
-                    return Ok(status(side_a.failures + side_b.failures));
+                    return Ok(meter.finish());
                 }
             }
             let rows = compare::compare(&side_a.claims, &side_b.claims);
@@ -386,29 +434,34 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 let mut sources = side_a.sources.clone();
                 sources.extend(side_b.sources.iter().cloned());
                 let sources = output::sources_table(&sources);
-                write_workbook(&cfg, &[("Compare", &table), ("Sources", &sources)], &options)?;
+                let sheets = [("Compare", &table), ("Sources", &sources)];
+                emit(cfg.output.as_deref(), &workbook(&cfg, &sheets, &options)?)?;
             } else {
-                write_table(&cfg, &table, &options)?;
+                emit(cfg.output.as_deref(), &render(&table, &options))?;
             }
-            Ok(status(side_a.failures + side_b.failures))
+            Ok(meter.finish())
         }
         Command::Timeline { common, out } => {
             let cfg = Config::of_inputs(&common)?;
             let options = out.options(cfg.output.as_deref())?;
-            let loaded = load(&cfg, &cfg.paths)?;
+            let mut meter = Meter::new(&cfg);
+            let loaded = load(&cfg, &cfg.paths, &mut meter)?;
             let table = compare::timeline(&loaded.articles, &loaded.claims);
             deliver(&cfg, &options, ("Timeline", &table), &loaded)?;
-            Ok(status(loaded.failures))
+            Ok(meter.finish())
         }
         Command::Explain(common) => {
             let cfg = Config::new(&common)?;
+            let origins = input::expand(&cfg.paths)?;
+            let mut meter = Meter::new(&cfg);
+            meter.expect(&origins);
             let mut buffer = Vec::new();
-            let mut failures = 0;
-            for (article, _, _) in articles(&cfg, &mut failures)? {
-                explain::write(&mut buffer, &cfg.lexicon, &article).expect("writing to memory cannot fail");
-            }
+            each_article(&cfg, origins, &mut meter, |done| {
+                explain::write(&mut buffer, &cfg.lexicon, &done.read.article).expect("writing to memory cannot fail");
+                Ok(())
+            })?;
             emit(cfg.output.as_deref(), &buffer)?;
-            Ok(status(failures))
+            Ok(meter.finish())
         }
         Command::Lexicon {
             command: LexiconCommand::Check { dir },
@@ -439,60 +492,155 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
     }
 }
 
-/// The exit status after a run in which `failures` inputs could not be
-/// read (each already reported), with a count of them on stderr.
-fn status(failures: usize) -> ExitCode {
-    if failures > 0 {
-        eprintln!(
-            "demarche: {failures} input{} failed; the others were processed",
-            if failures == 1 { "" } else { "s" }
-        );
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    }
+/// Counts what a run read and shows it: a progress bar on a terminal for
+/// a large input, a summary line at the end (unless `--quiet`).
+struct Meter {
+    started: std::time::Instant,
+    documents: usize,
+    claims: usize,
+    failures: usize,
+    bytes: u64,
+    quiet: bool,
+    total: u64,
+    unknown_total: bool,
+    bar: Option<indicatif::ProgressBar>,
 }
 
-/// The articles named by the config (the sample when none), each with
-/// where it came from, extracted; a file that cannot be read is reported
-/// on stderr and counted.
-fn articles(cfg: &Config, failures: &mut usize) -> Result<Vec<(Article, Source, Vec<Claim>)>, Error> {
-    if cfg.paths.is_empty() {
-        let (article, source) = sample(cfg);
-        let claims = demarche::extract(&cfg.lexicon, &article);
-        return Ok(vec![(article, source, claims)]);
-    }
-    let mut out = Vec::new();
-    for path in input::expand(&cfg.paths)? {
-        match read(cfg, &path) {
-            Ok(found) => out.push(found),
-            Err(e) => {
-                eprintln!("demarche: {e}");
-                *failures += 1;
-            }
+/// Inputs smaller than this get no progress bar (unless their size is
+/// unknown, as on standard input).
+const PROGRESS_FROM: u64 = 16 << 20;
+
+impl Meter {
+    fn new(cfg: &Config) -> Meter {
+        Meter {
+            started: std::time::Instant::now(),
+            documents: 0,
+            claims: 0,
+            failures: 0,
+            bytes: 0,
+            quiet: cfg.quiet,
+            total: 0,
+            unknown_total: false,
+            bar: None,
         }
     }
-    Ok(out)
-}
 
-/// Reads and extracts one article file, reporting what decoding repaired;
-/// the claims' offsets are offsets into the file.
-fn read(cfg: &Config, path: &Path) -> Result<(Article, Source, Vec<Claim>), Error> {
-    let read = input::read(path, cfg.date)?;
-    if let Some(warning) = &read.warning {
-        eprintln!("demarche: warning: {}: {warning}", path.display());
+    /// Adds the size of inputs about to be read to the expected total.
+    fn expect(&mut self, origins: &[Origin]) {
+        for origin in origins {
+            match origin {
+                Origin::File(path, _) => self.total += std::fs::metadata(path).map_or(0, |m| m.len()),
+                Origin::Stdin => self.unknown_total = true,
+            }
+        }
+        let large = self.unknown_total || self.total >= PROGRESS_FROM;
+        if self.bar.is_none() && large && !self.quiet && io::stderr().is_terminal() {
+            let bar = if self.unknown_total {
+                indicatif::ProgressBar::new_spinner()
+            } else {
+                indicatif::ProgressBar::new(self.total)
+            };
+            let template = if self.unknown_total {
+                "{spinner} {bytes} {bytes_per_sec} {msg}"
+            } else {
+                "{bar:30} {bytes}/{total_bytes} {bytes_per_sec} ETA {eta} {msg}"
+            };
+            bar.set_style(indicatif::ProgressStyle::with_template(template).expect("a valid template"));
+            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr_with_hz(4));
+            self.bar = Some(bar);
+        } else if let Some(bar) = &self.bar {
+            bar.set_length(self.total);
+        }
     }
-    let mut claims = demarche::extract(&cfg.lexicon, &read.article);
-    read.locate(&mut claims);
-    Ok((read.article, read.source, claims))
+
+    fn document(&mut self, bytes: u64, claims: usize) {
+        self.documents += 1;
+        self.claims += claims;
+        self.bytes += bytes;
+        if let Some(bar) = &self.bar {
+            bar.set_position(self.bytes);
+            bar.set_message(format!("{} documents", self.documents));
+        }
+    }
+
+    /// Reports a failed input, above the progress bar.
+    fn failure(&mut self, e: &Error) {
+        self.failures += 1;
+        self.note(&format!("demarche: {e}"));
+    }
+
+    fn note(&self, line: &str) {
+        match &self.bar {
+            Some(bar) => bar.suspend(|| eprintln!("{line}")),
+            None => eprintln!("{line}"),
+        }
+    }
+
+    /// Clears the bar, prints the summary and gives the exit status: 1 if
+    /// any input failed (each already reported), else 0.
+    fn finish(self) -> ExitCode {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+        if !self.quiet {
+            let seconds = self.started.elapsed().as_secs_f64();
+            let mb = self.bytes as f64 / 1e6;
+            let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+            eprintln!(
+                "demarche: {}, {}, {} failed, {mb:.1} MB in {seconds:.2} s ({:.1} MB/s)",
+                plural(self.documents, "document"),
+                plural(self.claims, "claim"),
+                self.failures,
+                if seconds > 0.0 { mb / seconds } else { 0.0 }
+            );
+        }
+        if self.failures > 0 {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        }
+    }
 }
 
-/// The bundled sample, dated by `--date` if given.
-fn sample(cfg: &Config) -> (Article, Source) {
-    let mut a = input::sample();
-    a.date = cfg.date.or(a.date);
-    let source = Source::new(&a.id, input::SAMPLE_PATH, a.date, a.text.as_bytes());
-    (a, source)
+/// Reads and extracts the articles of `origins` on all workers, calling
+/// `f` with each in input order (the bundled sample when there are no
+/// inputs at all); a document that fails is reported and counted, and the
+/// others go on. Decoding warnings are reported with the file's name.
+fn each_article<F>(cfg: &Config, origins: Vec<Origin>, meter: &mut Meter, mut f: F) -> Result<(), Error>
+where
+    F: FnMut(Done) -> Result<(), Error>,
+{
+    if cfg.paths.is_empty() {
+        let mut article = input::sample();
+        article.date = cfg.date.or(article.date);
+        let source = Source::new(&article.id, input::SAMPLE_PATH, article.date, article.text.as_bytes());
+        let claims = demarche::extract(&cfg.lexicon, &article);
+        meter.document(source.bytes, claims.len());
+        let read = input::Read {
+            article,
+            source,
+            offsets: Default::default(),
+            warning: None,
+            meta: None,
+        };
+        return f(Done { read, claims });
+    }
+    if origins.is_empty() {
+        return Ok(());
+    }
+    corpus::run(&cfg.lexicon, origins, cfg.date, cfg.jobs, |done| {
+        match done {
+            Ok(done) => {
+                if let Some(warning) = &done.read.warning {
+                    meter.note(&format!("demarche: warning: {}: {warning}", done.read.source.path));
+                }
+                meter.document(done.read.source.bytes, done.claims.len());
+                f(done)?;
+            }
+            Err(e) => meter.failure(&e),
+        }
+        Ok(())
+    })
 }
 
 /// What the inputs hold.
@@ -508,30 +656,41 @@ struct Loaded {
 }
 
 /// Reads `paths` (the sample when empty): articles are extracted, claims
-/// CSV files read as they are. A file that cannot be read is reported and
-/// counted; a malformed claims CSV is an error (exit status 2).
-fn load(cfg: &Config, paths: &[PathBuf]) -> Result<Loaded, Error> {
+/// CSV files read as they are, in the order given. A file that cannot be
+/// read is reported and counted; a malformed claims CSV is an error (exit
+/// status 2).
+fn load(cfg: &Config, paths: &[PathBuf], meter: &mut Meter) -> Result<Loaded, Error> {
     let mut loaded = Loaded {
         claims: Vec::new(),
         articles: Vec::new(),
         sources: Vec::new(),
         failures: 0,
     };
-    let add = |loaded: &mut Loaded, (article, source, claims): (Article, Source, Vec<Claim>)| {
-        loaded.articles.push((article.id, article.date));
-        loaded.sources.push(source);
-        loaded.claims.extend(claims);
+    let origins = input::expand(paths)?;
+    meter.expect(&origins);
+    let failed_before = meter.failures;
+    let add = |loaded: &mut Loaded, done: Done| {
+        loaded.articles.push((done.read.article.id, done.read.article.date));
+        loaded.sources.push(done.read.source);
+        loaded.claims.extend(done.claims);
+        Ok(())
     };
     if paths.is_empty() {
-        let (article, source) = sample(cfg);
-        let claims = demarche::extract(&cfg.lexicon, &article);
-        add(&mut loaded, (article, source, claims));
+        each_article(cfg, Vec::new(), meter, |done| add(&mut loaded, done))?;
         return Ok(loaded);
     }
-    for path in input::expand(paths)? {
+    // Runs of article inputs go through the workers together; a claims CSV
+    // between them is read in its place.
+    let mut run: Vec<Origin> = Vec::new();
+    for origin in origins {
+        let Origin::File(path, input::Kind::Claims) = &origin else {
+            run.push(origin);
+            continue;
+        };
+        each_article(cfg, std::mem::take(&mut run), meter, |done| add(&mut loaded, done))?;
         let name = path.display().to_string();
-        let read = if input::is_claims_csv(&path) {
-            input::read_claims_bytes(&path).map(|(claims, bytes)| {
+        match input::read_claims_bytes(path) {
+            Ok((claims, bytes)) => {
                 // One source row per article of the file, each naming it.
                 for c in &claims {
                     if !loaded.sources.iter().any(|s| s.article == c.article && s.path == name) {
@@ -541,20 +700,15 @@ fn load(cfg: &Config, paths: &[PathBuf]) -> Result<Loaded, Error> {
                         loaded.articles.push((c.article.clone(), cfg.date));
                     }
                 }
+                meter.document(bytes.len() as u64, claims.len());
                 loaded.claims.extend(claims);
-            })
-        } else {
-            read(cfg, &path).map(|found| add(&mut loaded, found))
-        };
-        match read {
-            Ok(()) => {}
-            Err(e) if e.is_usage() => return Err(e),
-            Err(e) => {
-                eprintln!("demarche: {e}");
-                loaded.failures += 1;
             }
+            Err(e) if e.is_usage() => return Err(e),
+            Err(e) => meter.failure(&e),
         }
     }
+    each_article(cfg, run, meter, |done| add(&mut loaded, done))?;
+    loaded.failures = meter.failures - failed_before;
     Ok(loaded)
 }
 
@@ -563,40 +717,34 @@ fn load(cfg: &Config, paths: &[PathBuf]) -> Result<Loaded, Error> {
 /// sources of the inputs, so that every cell can be traced.
 fn deliver(cfg: &Config, options: &Options, (name, table): (&str, &Table), loaded: &Loaded) -> Result<(), Error> {
     if options.format != Format::Xlsx {
-        return write_table(cfg, table, options);
+        return emit(cfg.output.as_deref(), &render(table, options));
     }
     let claims = output::claims_table(&loaded.claims, &cfg.lexicon.cameo);
     let sources = output::sources_table(&loaded.sources);
-    write_workbook(
-        cfg,
-        &[(name, table), ("Claims", &claims), ("Sources", &sources)],
-        options,
-    )
+    let sheets = [(name, table), ("Claims", &claims), ("Sources", &sources)];
+    emit(cfg.output.as_deref(), &workbook(cfg, &sheets, options)?)
 }
 
-/// Writes a table in a text format.
-fn write_table(cfg: &Config, table: &Table, options: &Options) -> Result<(), Error> {
+/// A table in a text format.
+fn render(table: &Table, options: &Options) -> Vec<u8> {
     let mut buffer = Vec::new();
     table
         .write(&mut buffer, options)
         .expect("writing to memory cannot fail");
-    emit(cfg.output.as_deref(), &buffer)
+    buffer
 }
 
-/// Writes tables as the sheets of one workbook to the `-o` file (whole or
-/// not at all, like every output file).
-fn write_workbook(cfg: &Config, sheets: &[(&str, &Table)], options: &Options) -> Result<(), Error> {
-    let path = cfg.output.as_deref().expect("options() requires -o for a workbook");
-    let bytes = output::workbook(sheets, options.raw).map_err(|e| Error::Io {
-        path: path.to_path_buf(),
+/// Tables as the sheets of one workbook, for the `-o` file.
+fn workbook(cfg: &Config, sheets: &[(&str, &Table)], options: &Options) -> Result<Vec<u8>, Error> {
+    output::workbook(sheets, options.raw).map_err(|e| Error::Io {
+        path: cfg.output.clone().unwrap_or_default(),
         source: io::Error::other(format!("cannot build the workbook: {e}")),
-    })?;
-    emit(Some(path), &bytes)
+    })
 }
 
 /// Fails unless an output file can be written at `path`, before any work
 /// is done: `path` must not be a directory, and its directory must take a
-/// new file (the temporary file [`emit`] writes first).
+/// new file (the temporary file a [`Sink`] writes first).
 fn check_writable(path: &Path) -> Result<(), Error> {
     let unwritable = |message: &str| Error::Usage(format!("{}: cannot write output: {message}", path.display()));
     if path.is_dir() {
@@ -627,24 +775,71 @@ fn temporary(path: &Path) -> PathBuf {
     dir.join(format!(".{name}.{}.tmp", std::process::id()))
 }
 
-/// Writes the output to stdout, or to a file through a temporary file in
-/// the same directory renamed into place.
+/// Where output goes: standard output, or a file written whole or not at
+/// all (a temporary file beside it, renamed into place by
+/// [`Sink::finish`]; removed if the run fails first).
+struct Sink {
+    out: Box<dyn Write>,
+    /// (temporary file, destination) when writing to a file.
+    file: Option<(PathBuf, PathBuf)>,
+}
+
+impl Sink {
+    fn open(path: Option<&Path>) -> Result<Sink, Error> {
+        let Some(path) = path else {
+            return Ok(Sink {
+                out: Box::new(io::stdout()),
+                file: None,
+            });
+        };
+        let tmp = temporary(path);
+        let file = std::fs::File::create(&tmp).map_err(|e| Error::io(path, e))?;
+        Ok(Sink {
+            out: Box::new(io::BufWriter::new(file)),
+            file: Some((tmp, path.to_path_buf())),
+        })
+    }
+
+    fn error(&self, source: io::Error) -> Error {
+        let path = self.file.as_ref().map_or(PathBuf::from("<stdout>"), |(_, p)| p.clone());
+        Error::io(path, source)
+    }
+
+    fn write(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        self.out.write_all(bytes).map_err(|e| self.error(e))
+    }
+
+    fn flush(&mut self) -> Result<(), Error> {
+        self.out.flush().map_err(|e| self.error(e))
+    }
+
+    /// Completes the output: flushed, and a file renamed into place.
+    fn finish(mut self) -> Result<(), Error> {
+        self.flush()?;
+        if let Some((tmp, path)) = self.file.take() {
+            // Closes the file before the rename.
+            self.out = Box::new(io::sink());
+            std::fs::rename(&tmp, &path).map_err(|e| {
+                let _ = std::fs::remove_file(&tmp);
+                Error::io(&path, e)
+            })?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Sink {
+    /// A run that ends before [`Sink::finish`] leaves no temporary file.
+    fn drop(&mut self) {
+        if let Some((tmp, _)) = &self.file {
+            let _ = std::fs::remove_file(tmp);
+        }
+    }
+}
+
+/// Writes a whole output at once (see [`Sink`]).
 fn emit(path: Option<&Path>, bytes: &[u8]) -> Result<(), Error> {
-    let Some(path) = path else {
-        let mut out = io::stdout().lock();
-        return out.write_all(bytes).and_then(|_| out.flush()).map_err(|e| Error::Io {
-            path: "<stdout>".into(),
-            source: e,
-        });
-    };
-    let tmp = temporary(path);
-    let io_err = |source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    std::fs::write(&tmp, bytes).map_err(io_err)?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        io_err(e)
-    })
+    let mut sink = Sink::open(path)?;
+    sink.write(bytes)?;
+    sink.finish()
 }

@@ -74,6 +74,8 @@ pub enum Kind {
     /// A decimal number (written as given, two decimals): a JSON and
     /// spreadsheet number.
     Real,
+    /// A JSON value written as JSON text; a JSON value in JSON output.
+    Json,
 }
 
 /// The characters that make a spreadsheet read a cell as a formula.
@@ -251,15 +253,50 @@ impl Table {
         }
     }
 
-    fn write_delimited<W: io::Write>(&self, mut w: W, delimiter: u8, options: &Options) -> io::Result<()> {
+    /// Whether the format can be written a part at a time (rows of one
+    /// document after another), as [`Table::write_part`] does.
+    pub fn streams(format: Format) -> bool {
+        matches!(format, Format::Csv | Format::Tsv | Format::Jsonl)
+    }
+
+    /// Writes the table as one part of a longer output in a streaming
+    /// format ([`Table::streams`]): the header (and mark) only when
+    /// `first`, so that parts written one after another make one table.
+    pub fn write_part<W: io::Write>(&self, w: W, options: &Options, first: bool) -> io::Result<()> {
+        match options.format {
+            Format::Csv => self.write_delimited_part(w, b',', options, first),
+            Format::Tsv => self.write_delimited_part(w, b'\t', options, first),
+            Format::Jsonl => self.write_json(w, options.raw, false),
+            _ => Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "only csv, tsv and jsonl are written in parts",
+            )),
+        }
+    }
+
+    fn write_delimited<W: io::Write>(&self, w: W, delimiter: u8, options: &Options) -> io::Result<()> {
+        self.write_delimited_part(w, delimiter, options, true)
+    }
+
+    fn write_delimited_part<W: io::Write>(
+        &self,
+        mut w: W,
+        delimiter: u8,
+        options: &Options,
+        header: bool,
+    ) -> io::Result<()> {
         let mut builder = csv::WriterBuilder::new();
         builder.delimiter(delimiter);
         if options.excel {
-            w.write_all("\u{feff}".as_bytes())?;
+            if header {
+                w.write_all("\u{feff}".as_bytes())?;
+            }
             builder.terminator(csv::Terminator::CRLF);
         }
         let mut out = builder.from_writer(w);
-        out.write_record(self.header_text(options.raw).iter().map(|h| h.as_bytes()))?;
+        if header {
+            out.write_record(self.header_text(options.raw).iter().map(|h| h.as_bytes()))?;
+        }
         for row in &self.rows {
             let cells: Vec<Cow<str>> = row
                 .iter()
@@ -277,6 +314,7 @@ impl Table {
         let text = |s: &str| Value::String(if raw { s.to_string() } else { neutralise(s).into_owned() });
         match self.kind(i) {
             Kind::Text | Kind::Label => text(cell),
+            Kind::Json => serde_json::from_str(cell).unwrap_or(Value::Null),
             Kind::List => Value::Array(cell.split("; ").filter(|s| !s.is_empty()).map(text).collect()),
             Kind::Int => cell.parse::<u64>().map(Value::from).unwrap_or(Value::Null),
             Kind::Real => cell
@@ -440,6 +478,19 @@ pub const CLAIM_COLUMNS: [&str; 15] = [
     "cue",
     "cameo",
 ];
+
+/// Adds the `document` column: the fields a JSONL record had besides
+/// `id`, `text` and `date` (source, title, url, anything else), as a JSON
+/// object, the same on each of the document's rows.
+pub fn with_document(mut table: Table, fields: Option<&serde_json::Map<String, serde_json::Value>>) -> Table {
+    let cell = fields.map_or(String::new(), |f| serde_json::Value::Object(f.clone()).to_string());
+    table.header.push("document".into());
+    table.kinds.push(Kind::Json);
+    for row in &mut table.rows {
+        row.push(cell.clone());
+    }
+    table
+}
 
 /// Claims as a table ([`CLAIM_COLUMNS`]), each with its CAMEO code.
 pub fn claims_table(claims: &[Claim], cameo: &Cameo) -> Table {

@@ -66,7 +66,7 @@ fn output_file_and_directory_input() {
         "Headline\n\nUkraine rejected the Russian plan to annex Donbas.\n",
     )
     .unwrap();
-    std::fs::write(dir.join("notes.md"), "The Kremlin demanded more.\n").unwrap();
+    std::fs::write(dir.join("notes.odt"), "The Kremlin demanded more.\n").unwrap();
     let out = dir.join("claims.csv");
     let o = demarche(&["extract", dir.to_str().unwrap(), "-o", out.to_str().unwrap()]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));

@@ -1,0 +1,115 @@
+//! A corpus through the extractor: inputs read in order on one thread,
+//! decoded and extracted on all cores, results handed back in input order.
+//! Memory is bounded by a window of documents in flight, not by the
+//! corpus: a million-article JSONL file streams through.
+
+use std::sync::mpsc;
+
+use rayon::prelude::*;
+
+use crate::error::{Error, Result};
+use crate::extract::Claim;
+use crate::input::{self, Origin, Read};
+use crate::lexicon::Lexicon;
+
+/// One document read and extracted; the claims' offsets are into the
+/// input file.
+pub struct Done {
+    pub read: Read,
+    pub claims: Vec<Claim>,
+}
+
+/// Documents in flight per worker thread: enough to keep every core busy
+/// while the slowest document of a batch finishes.
+const WINDOW_PER_JOB: usize = 8;
+
+/// Reads `origins` and extracts each article on `jobs` threads, calling
+/// `each` with every document (or the error that stopped it) in input
+/// order. Waiting input is taken as it comes, so that a stream on standard
+/// input is answered document by document. Stops at the first error
+/// `each` returns (a closed output, say) and returns it.
+pub fn run<F>(lexicon: &Lexicon, origins: Vec<Origin>, date: Option<u32>, jobs: usize, mut each: F) -> Result<()>
+where
+    F: FnMut(Result<Done>) -> Result<()>,
+{
+    let jobs = jobs.max(1);
+    let window = jobs * WINDOW_PER_JOB;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start {jobs} worker threads: {e}")))?;
+    let (sender, receiver) = mpsc::sync_channel(window);
+    // The reader ends when the inputs do, or when the receiver is gone.
+    std::thread::spawn(move || {
+        for pending in input::pending(origins) {
+            if sender.send(pending).is_err() {
+                break;
+            }
+        }
+    });
+    let mut batch = Vec::with_capacity(window);
+    while let Ok(first) = receiver.recv() {
+        batch.push(first);
+        while batch.len() < window {
+            match receiver.try_recv() {
+                Ok(next) => batch.push(next),
+                Err(_) => break,
+            }
+        }
+        let done: Vec<Result<Done>> = pool.install(|| {
+            batch
+                .par_drain(..)
+                .map(|pending| {
+                    let read = pending?.read(date)?;
+                    let mut claims = crate::extract(lexicon, &read.article);
+                    read.locate(&mut claims);
+                    Ok(Done { read, claims })
+                })
+                .collect()
+        });
+        for result in done {
+            each(result)?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    #[test]
+    fn results_come_in_input_order_whatever_the_threads() {
+        let dir = std::env::temp_dir().join(format!("demarche-corpus-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut origins = Vec::new();
+        for i in 0..40 {
+            let path = dir.join(format!("{i:02}.txt"));
+            // Longer and shorter articles, so that threads finish out of order.
+            let body = "The Kremlin demanded that Ukraine withdraw its bid to join NATO. ".repeat(1 + (i % 7) * 20);
+            std::fs::write(&path, format!("Talks\n\n{body}\n")).unwrap();
+            origins.push(Origin::File(path, input::Kind::Text));
+        }
+        origins.insert(5, Origin::File(PathBuf::from("/nonexistent/x.txt"), input::Kind::Text));
+        let lexicon = Lexicon::builtin().unwrap();
+        let mut seen = Vec::new();
+        run(&lexicon, origins, None, 2, |done| {
+            seen.push(match done {
+                Ok(d) => {
+                    assert!(!d.claims.is_empty());
+                    d.read.article.id
+                }
+                Err(e) => format!("error: {e}"),
+            });
+            Ok(())
+        })
+        .unwrap();
+        let mut expected: Vec<String> = (0..40).map(|i| format!("{i:02}")).collect();
+        expected.insert(
+            5,
+            "error: /nonexistent/x.txt: No such file or directory (os error 2)".into(),
+        );
+        assert_eq!(seen, expected);
+    }
+}
