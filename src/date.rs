@@ -31,9 +31,75 @@ pub fn format(date: u32) -> String {
     format!("{:04}-{:02}-{:02}", date / 10000, date / 100 % 100, date % 100)
 }
 
+/// A span of time that claims are counted by (`--by`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Period {
+    Day,
+    /// ISO 8601 week (Monday to Sunday), written `2025-W08`.
+    Week,
+    Month,
+}
+
+/// The period a yyyymmdd date falls in: `2025-02-18`, `2025-W08` or
+/// `2025-02`; `undated` when there is no date.
+pub fn period(date: Option<u32>, by: Period) -> String {
+    let Some(date) = date else {
+        return "undated".to_string();
+    };
+    let (y, m, d) = (date / 10000, date / 100 % 100, date % 100);
+    match by {
+        Period::Day => format(date),
+        Period::Month => std::format!("{y:04}-{m:02}"),
+        Period::Week => {
+            let (year, week) = iso_week(y as i64, m as i64, d as i64);
+            std::format!("{year:04}-W{week:02}")
+        }
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Hinnant's
+/// days_from_civil).
+fn days(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146097 + doe - 719468
+}
+
+/// The ISO week-numbering year and week of a date.
+fn iso_week(y: i64, m: i64, d: i64) -> (i64, i64) {
+    let day = days(y, m, d);
+    // 1970-01-01 was a Thursday; ISO weekdays run Monday = 1 .. Sunday = 7.
+    let weekday = (day + 3).rem_euclid(7) + 1;
+    // The week's Thursday decides its year.
+    let thursday = day - weekday + 4;
+    let year = if thursday < days(y, 1, 1) {
+        y - 1
+    } else if thursday >= days(y + 1, 1, 1) {
+        y + 1
+    } else {
+        y
+    };
+    (year, (thursday - days(year, 1, 1)) / 7 + 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn periods() {
+        assert_eq!(period(Some(20250218), Period::Day), "2025-02-18");
+        assert_eq!(period(Some(20250218), Period::Month), "2025-02");
+        assert_eq!(period(Some(20250218), Period::Week), "2025-W08");
+        // Weeks that belong to the neighbouring year.
+        assert_eq!(period(Some(20241230), Period::Week), "2025-W01");
+        assert_eq!(period(Some(20210103), Period::Week), "2020-W53");
+        assert_eq!(period(Some(20260101), Period::Week), "2026-W01");
+        assert_eq!(period(None, Period::Week), "undated");
+    }
 
     #[test]
     fn iso_dates() {

@@ -11,11 +11,13 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use demarche::align::Normalizer;
 use demarche::corpus::{self, Done};
+use demarche::date::Period;
 use demarche::eval::{self, Keys};
 use demarche::input::Origin;
 use demarche::input::Source;
+use demarche::matrix::{self, Matrix};
 use demarche::output::{Format, Options, Table};
-use demarche::{Claim, Error, Lexicon, compare, conflict, explain, input, matrix::Matrix, output};
+use demarche::{Claim, Error, Lexicon, compare, conflict, explain, input, output};
 
 #[derive(Parser)]
 #[command(
@@ -44,6 +46,10 @@ enum Command {
         /// One row per (article, issue, party, stance) with claim counts.
         #[arg(long)]
         long: bool,
+        /// Count claims per (period, issue, party, stance), by the
+        /// articles' dates.
+        #[arg(long, value_enum, value_name = "PERIOD", conflicts_with = "long")]
+        by: Option<By>,
         #[command(flatten)]
         out: OutputArgs,
     },
@@ -72,6 +78,10 @@ enum Command {
         /// A party × party grid per issue instead of one row per pair.
         #[arg(long)]
         wide: bool,
+        /// The conflict matrix of each period's claims, by the articles'
+        /// dates, with a first column `period`.
+        #[arg(long, value_enum, value_name = "PERIOD", conflicts_with = "wide")]
+        by: Option<By>,
         #[command(flatten)]
         out: OutputArgs,
     },
@@ -174,6 +184,24 @@ struct OutputArgs {
     /// CSV or TSV for Excel: a UTF-8 byte-order mark and CRLF line ends.
     #[arg(long)]
     excel: bool,
+}
+
+/// The periods of `--by`.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum By {
+    Day,
+    Week,
+    Month,
+}
+
+impl By {
+    fn period(self) -> Period {
+        match self {
+            By::Day => Period::Day,
+            By::Week => Period::Week,
+            By::Month => Period::Month,
+        }
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -351,16 +379,18 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             sink.finish()?;
             Ok(meter.finish())
         }
-        Command::Matrix { common, long, out } => {
+        Command::Matrix { common, long, by, out } => {
             let cfg = Config::of_inputs(&common)?;
             let options = out.options(cfg.output.as_deref())?;
             let mut meter = Meter::new(&cfg);
             let loaded = load(&cfg, &cfg.paths, &mut meter)?;
             let m = Matrix::new(&loaded.claims);
-            let table = if long {
-                output::matrix_long_table(&m)
-            } else {
-                output::matrix_table(&m)
+            let table = match by {
+                Some(by) => {
+                    output::matrix_period_table(&matrix::counts_by_period(&loaded.claims, &loaded.dates(), by.period()))
+                }
+                None if long => output::matrix_long_table(&m),
+                None => output::matrix_table(&m),
             };
             deliver(&cfg, &options, ("Matrix", &table), &loaded)?;
             Ok(meter.finish())
@@ -397,16 +427,25 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             emit(cfg.output.as_deref(), &buffer)?;
             Ok(meter.finish())
         }
-        Command::Conflicts { common, wide, out } => {
+        Command::Conflicts { common, wide, by, out } => {
             let cfg = Config::of_inputs(&common)?;
             let options = out.options(cfg.output.as_deref())?;
             let mut meter = Meter::new(&cfg);
             let loaded = load(&cfg, &cfg.paths, &mut meter)?;
-            let conflicts = conflict::conflicts(&Normalizer::new(&cfg.lexicon), &loaded.claims);
-            let table = if wide {
-                conflict::wide_table(&conflicts)
-            } else {
-                conflict::long_table(&conflicts)
+            let normalizer = Normalizer::new(&cfg.lexicon);
+            let table = match by {
+                Some(by) => {
+                    let parts = matrix::by_period(&loaded.claims, &loaded.dates(), by.period())
+                        .into_iter()
+                        .map(|(period, claims)| {
+                            let claims: Vec<Claim> = claims.into_iter().cloned().collect();
+                            (period, conflict::long_table(&conflict::conflicts(&normalizer, &claims)))
+                        })
+                        .collect();
+                    output::by_period_table(parts, conflict::long_table(&[]))
+                }
+                None if wide => conflict::wide_table(&conflict::conflicts(&normalizer, &loaded.claims)),
+                None => conflict::long_table(&conflict::conflicts(&normalizer, &loaded.claims)),
             };
             deliver(&cfg, &options, ("Conflicts", &table), &loaded)?;
             Ok(meter.finish())
@@ -653,6 +692,13 @@ struct Loaded {
     sources: Vec<Source>,
     /// Inputs that could not be read (reported on stderr).
     failures: usize,
+}
+
+impl Loaded {
+    /// Each article's date, for `--by`.
+    fn dates(&self) -> std::collections::BTreeMap<String, Option<u32>> {
+        self.articles.iter().cloned().collect()
+    }
 }
 
 /// Reads `paths` (the sample when empty): articles are extracted, claims

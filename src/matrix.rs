@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::date::{Period, period};
 use crate::extract::Claim;
 use crate::lexicon::{ISSUES, Stance};
 
@@ -54,4 +55,35 @@ impl Matrix {
             .map(|set| set.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("; "))
             .unwrap_or_default()
     }
+}
+
+/// Claims grouped by the period of their article's date (`undated` for
+/// an article without one), periods in order.
+pub fn by_period<'a>(
+    claims: &'a [Claim],
+    dates: &BTreeMap<String, Option<u32>>,
+    by: Period,
+) -> BTreeMap<String, Vec<&'a Claim>> {
+    let mut out: BTreeMap<String, Vec<&Claim>> = BTreeMap::new();
+    for c in claims {
+        let date = dates.get(&c.article).copied().flatten();
+        out.entry(period(date, by)).or_default().push(c);
+    }
+    out
+}
+
+/// Claim counts per (period, issue, party, stance); party `NONE` left out.
+pub fn counts_by_period(
+    claims: &[Claim],
+    dates: &BTreeMap<String, Option<u32>>,
+    by: Period,
+) -> BTreeMap<(String, String, String, Stance), usize> {
+    let mut out = BTreeMap::new();
+    for (period, claims) in by_period(claims, dates, by) {
+        for c in claims.into_iter().filter(|c| !c.party.is_empty() && c.party != "NONE") {
+            *out.entry((period.clone(), c.issue.clone(), c.party.clone(), c.stance))
+                .or_default() += 1;
+        }
+    }
+    out
 }

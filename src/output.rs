@@ -14,6 +14,7 @@
 //! is deterministic.
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::io;
 
 use crate::cameo::Cameo;
@@ -552,6 +553,39 @@ pub fn matrix_long_table(m: &Matrix) -> Table {
         ]);
     }
     t
+}
+
+/// Claim counts by period: one row per (period, issue, party, stance).
+pub fn matrix_period_table(counts: &BTreeMap<(String, String, String, Stance), usize>) -> Table {
+    let mut t = Table::new(&["period", "issue", "party", "stance", "claims"])
+        .with_kind(Kind::Label, &["stance"])
+        .with_kind(Kind::Int, &["claims"]);
+    for ((period, issue, party, stance), n) in counts {
+        t.rows.push(vec![
+            period.clone(),
+            issue.clone(),
+            party.clone(),
+            stance.to_string(),
+            n.to_string(),
+        ]);
+    }
+    t
+}
+
+/// Tables of the same columns, one per period, as one table with a first
+/// column `period`.
+pub fn by_period_table(parts: Vec<(String, Table)>, empty: Table) -> Table {
+    let mut out = Table {
+        header: std::iter::once("period".to_string()).chain(empty.header).collect(),
+        kinds: std::iter::once(Kind::Text).chain(empty.kinds).collect(),
+        rows: Vec::new(),
+    };
+    for (period, table) in parts {
+        for row in table.rows {
+            out.rows.push(std::iter::once(period.clone()).chain(row).collect());
+        }
+    }
+    out
 }
 
 /// The inputs, one row per article: where it came from, its size and
