@@ -1,12 +1,13 @@
 //! Throughput of each stage on the bundled sample article, repeated into a
-//! larger text: parse (sentences), extract (whole pipeline per article);
+//! larger text: parse (sentences), normalise, match (dictionary lookups),
+//! extract (whole pipeline per article);
 //! and of hostile shapes at two sizes, whose MB/s must not fall as the
 //! size grows (time linear in size).
 
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use demarche::{Article, Lexicon, document, input};
+use demarche::{Article, Lexicon, document, input, matcher};
 
 fn corpus() -> String {
     // The sample's paragraphs repeated, as one long article.
@@ -25,6 +26,19 @@ fn stages(c: &mut Criterion) {
     group.throughput(Throughput::Bytes(text.len() as u64));
     group.bench_function("parse", |b| b.iter(|| document::parse(black_box(&text))));
     group.bench_function("normalize", |b| b.iter(|| document::Normalized::new(black_box(&text))));
+    // Dictionary matching alone: parties, cues and issue words per sentence.
+    let doc = document::parse(&text);
+    group.bench_function("match", |b| {
+        b.iter(|| {
+            let mut found = 0;
+            for s in &doc.sentences {
+                found += matcher::mentions(&lex, black_box(&text), s.span, None).len();
+                found += matcher::cues(&lex, &text, s.span).len();
+                found += matcher::issues(&lex, &text, s.span).len();
+            }
+            found
+        })
+    });
     let article = Article {
         id: "bench".into(),
         text: text.clone(),

@@ -24,7 +24,7 @@ pub mod extract;
 pub mod html;
 pub mod input;
 pub mod lexicon;
-mod matcher;
+pub mod matcher;
 pub mod matrix;
 pub mod output;
 pub mod pattern;
