@@ -155,6 +155,11 @@ const PAIR_PHRASES: &[&str] = &[
 fn pair_phrases(s: &str) -> Vec<Span> {
     let lower = s.to_ascii_lowercase();
     let mut out = Vec::new();
+    // Every phrase opens with "both " or "the two ": most sentences have
+    // neither.
+    if !lower.contains("both ") && !lower.contains("the two ") {
+        return out;
+    }
     for phrase in PAIR_PHRASES {
         let mut from = 0;
         while let Some(i) = lower[from..].find(phrase) {
@@ -421,6 +426,7 @@ impl<'a> SentenceContext<'a> {
                 })
             })
             .collect();
+        let has_cues = !all_cues.is_empty();
         let mut ctx = SentenceContext {
             text,
             norm,
@@ -429,7 +435,13 @@ impl<'a> SentenceContext<'a> {
             parties,
             cues: all_cues,
             issues: Vec::new(),
-            conditions: matcher::conditions(text, span),
+            // Conditions qualify what cues say: without a cue there is
+            // nothing to qualify (a trace shows them all the same).
+            conditions: if !has_cues && !traced {
+                Vec::new()
+            } else {
+                matcher::conditions(text, span)
+            },
             quotes,
             speaker: None,
             last_speaker,
