@@ -383,12 +383,22 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             let cfg = Config::of_inputs(&common)?;
             let options = out.options(cfg.output.as_deref())?;
             let mut meter = Meter::new(&cfg);
-            let loaded = load(&cfg, &cfg.paths, &mut meter)?;
-            let m = Matrix::new(&loaded.claims);
-            let table = match by {
-                Some(by) => {
-                    output::matrix_period_table(&matrix::counts_by_period(&loaded.claims, &loaded.dates(), by.period()))
+            // Counted as read: the claims themselves are kept only for a
+            // workbook's Claims sheet.
+            let xlsx = options.format == Format::Xlsx;
+            let mut m = Matrix::default();
+            let mut periods = matrix::PeriodCounts::new();
+            let loaded = load(&cfg, &cfg.paths, &mut meter, &mut |kept, claims, date| {
+                m.add(&claims);
+                if let Some(by) = by {
+                    matrix::count_by_period(&mut periods, &claims, date, by.period());
                 }
+                if xlsx {
+                    kept.extend(claims);
+                }
+            })?;
+            let table = match by {
+                Some(_) => output::matrix_period_table(&periods),
                 None if long => output::matrix_long_table(&m),
                 None => output::matrix_table(&m),
             };
@@ -431,7 +441,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             let cfg = Config::of_inputs(&common)?;
             let options = out.options(cfg.output.as_deref())?;
             let mut meter = Meter::new(&cfg);
-            let loaded = load(&cfg, &cfg.paths, &mut meter)?;
+            let loaded = load(&cfg, &cfg.paths, &mut meter, &mut keep_all)?;
             let normalizer = Normalizer::new(&cfg.lexicon);
             let table = match by {
                 Some(by) => {
@@ -454,8 +464,8 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             let cfg = Config::with_paths(vec![a.clone(), b.clone()], &settings)?;
             let options = out.options(cfg.output.as_deref())?;
             let mut meter = Meter::new(&cfg);
-            let side_a = load(&cfg, std::slice::from_ref(&a), &mut meter)?;
-            let side_b = load(&cfg, std::slice::from_ref(&b), &mut meter)?;
+            let side_a = load(&cfg, std::slice::from_ref(&a), &mut meter, &mut keep_all)?;
+            let side_b = load(&cfg, std::slice::from_ref(&b), &mut meter, &mut keep_all)?;
             // A side with nothing readable would make every position look
             // added or dropped: report instead of comparing.
             for (path, side) in [(&a, &side_a), (&b, &side_b)] {
@@ -484,7 +494,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             let cfg = Config::of_inputs(&common)?;
             let options = out.options(cfg.output.as_deref())?;
             let mut meter = Meter::new(&cfg);
-            let loaded = load(&cfg, &cfg.paths, &mut meter)?;
+            let loaded = load(&cfg, &cfg.paths, &mut meter, &mut keep_all)?;
             let table = compare::timeline(&loaded.articles, &loaded.claims);
             deliver(&cfg, &options, ("Timeline", &table), &loaded)?;
             Ok(meter.finish())
@@ -702,10 +712,20 @@ impl Loaded {
 }
 
 /// Reads `paths` (the sample when empty): articles are extracted, claims
-/// CSV files read as they are, in the order given. A file that cannot be
+/// CSV files read as they are, in the order given; `keep` decides what
+/// becomes of the claims. A file that cannot be
 /// read is reported and counted; a malformed claims CSV is an error (exit
 /// status 2).
-fn load(cfg: &Config, paths: &[PathBuf], meter: &mut Meter) -> Result<Loaded, Error> {
+/// Keeps every claim read (see [`load`]).
+fn keep_all(kept: &mut Vec<Claim>, claims: Vec<Claim>, _date: Option<u32>) {
+    kept.extend(claims);
+}
+
+/// What [`load`] does with each article's claims (and its date): keep them
+/// in [`Loaded::claims`], count them, or both.
+type Keep<'a> = dyn FnMut(&mut Vec<Claim>, Vec<Claim>, Option<u32>) + 'a;
+
+fn load(cfg: &Config, paths: &[PathBuf], meter: &mut Meter, keep: &mut Keep) -> Result<Loaded, Error> {
     let mut loaded = Loaded {
         claims: Vec::new(),
         articles: Vec::new(),
@@ -715,14 +735,15 @@ fn load(cfg: &Config, paths: &[PathBuf], meter: &mut Meter) -> Result<Loaded, Er
     let origins = input::expand(paths)?;
     meter.expect(&origins);
     let failed_before = meter.failures;
-    let add = |loaded: &mut Loaded, done: Done| {
-        loaded.articles.push((done.read.article.id, done.read.article.date));
+    let add = |loaded: &mut Loaded, done: Done, keep: &mut Keep| {
+        let date = done.read.article.date;
+        loaded.articles.push((done.read.article.id, date));
         loaded.sources.push(done.read.source);
-        loaded.claims.extend(done.claims);
+        keep(&mut loaded.claims, done.claims, date);
         Ok(())
     };
     if paths.is_empty() {
-        each_article(cfg, Vec::new(), meter, |done| add(&mut loaded, done))?;
+        each_article(cfg, Vec::new(), meter, |done| add(&mut loaded, done, keep))?;
         return Ok(loaded);
     }
     // Runs of article inputs go through the workers together; a claims CSV
@@ -733,7 +754,9 @@ fn load(cfg: &Config, paths: &[PathBuf], meter: &mut Meter) -> Result<Loaded, Er
             run.push(origin);
             continue;
         };
-        each_article(cfg, std::mem::take(&mut run), meter, |done| add(&mut loaded, done))?;
+        each_article(cfg, std::mem::take(&mut run), meter, |done| {
+            add(&mut loaded, done, keep)
+        })?;
         let name = path.display().to_string();
         match input::read_claims_bytes(path) {
             Ok((claims, bytes)) => {
@@ -747,13 +770,23 @@ fn load(cfg: &Config, paths: &[PathBuf], meter: &mut Meter) -> Result<Loaded, Er
                     }
                 }
                 meter.document(bytes.len() as u64, claims.len());
-                loaded.claims.extend(claims);
+                // Claims of one article at a time, with the --date if given.
+                let mut by_article: Vec<(String, Vec<Claim>)> = Vec::new();
+                for c in claims {
+                    match by_article.last_mut() {
+                        Some((article, group)) if *article == c.article => group.push(c),
+                        _ => by_article.push((c.article.clone(), vec![c])),
+                    }
+                }
+                for (_, group) in by_article {
+                    keep(&mut loaded.claims, group, cfg.date);
+                }
             }
             Err(e) if e.is_usage() => return Err(e),
             Err(e) => meter.failure(&e),
         }
     }
-    each_article(cfg, run, meter, |done| add(&mut loaded, done))?;
+    each_article(cfg, run, meter, |done| add(&mut loaded, done, keep))?;
     loaded.failures = meter.failures - failed_before;
     Ok(loaded)
 }

@@ -23,17 +23,24 @@ impl Matrix {
     /// Builds the matrix of `claims`; claims of party `NONE` are left out.
     pub fn new(claims: &[Claim]) -> Matrix {
         let mut m = Matrix::default();
+        m.add(claims);
+        m
+    }
+
+    /// Adds claims to the matrix, so that a corpus is counted as it is
+    /// read, without keeping its claims.
+    pub fn add(&mut self, claims: &[Claim]) {
         for c in claims.iter().filter(|c| !c.party.is_empty() && c.party != "NONE") {
-            m.parties.insert(c.party.clone());
-            m.cells
+            self.parties.insert(c.party.clone());
+            self.cells
                 .entry((c.issue.clone(), c.party.clone()))
                 .or_default()
                 .insert(c.stance);
-            *m.counts
+            *self
+                .counts
                 .entry((c.article.clone(), c.issue.clone(), c.party.clone(), c.stance))
                 .or_default() += 1;
         }
-        m
     }
 
     /// Issues with at least one claim, in SPEC order (unknown ids last).
@@ -72,18 +79,16 @@ pub fn by_period<'a>(
     out
 }
 
-/// Claim counts per (period, issue, party, stance); party `NONE` left out.
-pub fn counts_by_period(
-    claims: &[Claim],
-    dates: &BTreeMap<String, Option<u32>>,
-    by: Period,
-) -> BTreeMap<(String, String, String, Stance), usize> {
-    let mut out = BTreeMap::new();
-    for (period, claims) in by_period(claims, dates, by) {
-        for c in claims.into_iter().filter(|c| !c.party.is_empty() && c.party != "NONE") {
-            *out.entry((period.clone(), c.issue.clone(), c.party.clone(), c.stance))
-                .or_default() += 1;
-        }
+/// Claim counts per (period, issue, party, stance).
+pub type PeriodCounts = BTreeMap<(String, String, String, Stance), usize>;
+
+/// Counts one article's claims (dated `date`) into `counts` by period;
+/// party `NONE` left out.
+pub fn count_by_period(counts: &mut PeriodCounts, claims: &[Claim], date: Option<u32>, by: Period) {
+    let period = period(date, by);
+    for c in claims.iter().filter(|c| !c.party.is_empty() && c.party != "NONE") {
+        *counts
+            .entry((period.clone(), c.issue.clone(), c.party.clone(), c.stance))
+            .or_default() += 1;
     }
-    out
 }

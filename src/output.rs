@@ -14,7 +14,6 @@
 //! is deterministic.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 use std::io;
 
 use crate::cameo::Cameo;
@@ -556,7 +555,7 @@ pub fn matrix_long_table(m: &Matrix) -> Table {
 }
 
 /// Claim counts by period: one row per (period, issue, party, stance).
-pub fn matrix_period_table(counts: &BTreeMap<(String, String, String, Stance), usize>) -> Table {
+pub fn matrix_period_table(counts: &crate::matrix::PeriodCounts) -> Table {
     let mut t = Table::new(&["period", "issue", "party", "stance", "claims"])
         .with_kind(Kind::Label, &["stance"])
         .with_kind(Kind::Int, &["claims"]);
