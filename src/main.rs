@@ -922,3 +922,8 @@ fn emit(path: Option<&Path>, bytes: &[u8]) -> Result<(), Error> {
     sink.write(bytes)?;
     sink.finish()
 }
+
+/// mimalloc: extraction allocates many small strings and vectors per
+/// sentence, which the system allocator serves markedly slower.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
