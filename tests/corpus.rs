@@ -1,23 +1,12 @@
 //! Corpus mode: directories of mixed formats, JSONL, standard input as a
 //! stream, all cores in input order, counts by period.
 
+mod common;
+
 use std::io::{BufRead, BufReader, Write};
-use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
-fn demarche(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_demarche"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn tmp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("demarche-corpus-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
+use common::{demarche, tmp};
 
 fn stdout(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).unwrap()

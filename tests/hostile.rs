@@ -1,11 +1,14 @@
 //! Hostile input: every bad input gets a clear error, nothing is lost,
 //! nothing panics. Every input here is generated; none is stored.
 
+mod common;
+
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::sync::LazyLock;
 
+use common::{demarche, tmp};
 use demarche::document::{self, MAX_SENTENCE};
 use demarche::output::{self, Format, Options};
 use demarche::{Article, Lexicon};
@@ -14,20 +17,6 @@ use proptest::prelude::*;
 static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| Lexicon::builtin().unwrap());
 
 const CLAIM: &str = "The Kremlin demanded that Ukraine withdraw its bid to join NATO.";
-
-fn demarche(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_demarche"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn tmp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("demarche-hostile-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 fn path(p: &Path) -> &str {
     p.to_str().unwrap()
