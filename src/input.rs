@@ -129,15 +129,6 @@ pub struct Pending {
 }
 
 impl Pending {
-    /// Size of the input in bytes.
-    pub fn len(&self) -> usize {
-        self.bytes.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.bytes.is_empty()
-    }
-
     /// Decodes the article; `date`, if given, overrides its own.
     pub fn read(self, date: Option<u32>) -> Result<Read> {
         let path = PathBuf::from(&self.name);
@@ -322,18 +313,6 @@ impl Read {
             c.end = self.offsets.original(c.end);
         }
     }
-}
-
-/// Reads one article file (see [`Pending::read`]).
-pub fn read(path: &Path, date: Option<u32>) -> Result<Read> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    Pending {
-        name: path.display().to_string(),
-        kind: Kind::of(path),
-        bytes,
-        id: article_id(path),
-    }
-    .read(date)
 }
 
 /// The article id of a file: its stem.
