@@ -114,3 +114,7 @@ fn hostile(c: &mut Criterion) {
 
 criterion_group!(benches, stages, hostile);
 criterion_main!(benches);
+
+/// The allocator the binary ships with (see src/main.rs).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
