@@ -94,6 +94,12 @@ struct Discourse {
     /// Each word of the full names of persons mentioned so far → (code,
     /// name), so that a later "Chen" or "Aliyev" alone is recognised.
     names: HashMap<String, (String, String)>,
+    /// Each party mentioned so far → (mentions, order of its latest
+    /// mention, name): the parties an article is about are the ones it
+    /// names most.
+    tally: HashMap<String, (usize, usize, String)>,
+    /// Mentions recorded so far.
+    seen: usize,
 }
 
 impl Discourse {
@@ -104,23 +110,28 @@ impl Discourse {
         if self.recent.len() >= 2 * KEEP {
             self.recent.drain(..KEEP);
         }
+        self.seen += 1;
+        if code != "NONE" {
+            let entry = self.tally.entry(code.clone()).or_insert((0, 0, String::new()));
+            *entry = (entry.0 + 1, self.seen, name.clone());
+        }
         self.recent.push((code, name, kinds));
     }
 
-    /// The two distinct parties mentioned last, if there are two.
-    fn last_two(&self) -> Option<[(String, String); 2]> {
-        let mut found: Vec<(String, String)> = Vec::new();
-        for (code, name, _) in self.recent.iter().rev() {
-            if code != "NONE" && !found.iter().any(|(c, _)| c == code) {
-                found.push((code.clone(), name.clone()));
-                if found.len() == 2 {
-                    let second = found.pop()?;
-                    let first = found.pop()?;
-                    return Some([first, second]);
-                }
-            }
+    /// The two sides of the negotiation so far: the two parties named most
+    /// often (the more recent first on a tie), not a mediator or a third
+    /// party named last ("Washington urged both sides" means the two
+    /// parties the article is about).
+    fn principal_two(&self) -> Option<[(String, String); 2]> {
+        let mut parties: Vec<(&String, &(usize, usize, String))> = self.tally.iter().collect();
+        parties.sort_by(|a, b| (b.1.0, b.1.1).cmp(&(a.1.0, a.1.1)));
+        match parties.as_slice() {
+            [first, second, ..] => Some([
+                (first.0.clone(), first.1.2.clone()),
+                (second.0.clone(), second.1.2.clone()),
+            ]),
+            _ => None,
         }
-        None
     }
 
     fn resolve(&self, p: Pronoun) -> Option<(String, String)> {
@@ -338,8 +349,8 @@ impl<'a> SentenceContext<'a> {
             }
         }
         mentions.sort_by_key(|m| m.span.start);
-        // "Both sides agreed": the two parties the article was last about.
-        let pair = discourse.last_two();
+        // "Both sides agreed": the two parties the article is about.
+        let pair = discourse.principal_two();
         let mut parties = Vec::new();
         for at in pair_phrases(&text[body_start..span.end]) {
             let at = Span::new(body_start + at.start, body_start + at.end);
