@@ -124,7 +124,7 @@ impl Discourse {
     /// parties the article is about).
     fn principal_two(&self) -> Option<[(String, String); 2]> {
         let mut parties: Vec<(&String, &(usize, usize, String))> = self.tally.iter().collect();
-        parties.sort_by(|a, b| (b.1.0, b.1.1).cmp(&(a.1.0, a.1.1)));
+        parties.sort_by_key(|(_, (count, last, _))| std::cmp::Reverse((*count, *last)));
         match parties.as_slice() {
             [first, second, ..] => Some([
                 (first.0.clone(), first.1.2.clone()),
