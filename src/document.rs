@@ -451,6 +451,30 @@ mod tests {
     }
 
     #[test]
+    fn weekday_between_verb_and_complement_is_dropped() {
+        let cases = [
+            ("Israel said on Tuesday that it would", "Israel said that it would"),
+            ("They agreed Wednesday to a truce.", "They agreed to a truce."),
+            ("Kyiv rejected the plan on Friday.", "Kyiv rejected the plan."),
+            // A sentence opening, a possessive and a name stay.
+            ("On Monday, Iran said no.", "On Monday, Iran said no."),
+            ("Monday's talks failed.", "Monday's talks failed."),
+            ("the Ash Wednesday truce", "the Ash Wednesday truce"),
+            ("since Sunday night", "since Sunday night"),
+        ];
+        for (text, want) in cases {
+            let n = Normalized::new(text);
+            assert_eq!(n.text, want);
+        }
+        // Offsets still lead back to the original bytes.
+        let text = "Israel said on Tuesday that it would";
+        let n = Normalized::new(text);
+        let that = n.text.find("that").unwrap();
+        let span = n.original(Span::new(that, that + 4));
+        assert_eq!(&text[span.start..span.end], "that");
+    }
+
+    #[test]
     fn normalized_maps_back() {
         let text = "A\u{a0}\u{a0}demand\tthat  Kyiv.";
         let n = Normalized::new(text);
@@ -518,10 +542,62 @@ fn floor_char_boundary(s: &str, mut at: usize) -> usize {
     at
 }
 
+const WEEKDAYS: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+
+/// The day a statement was made, standing between a verb and what the
+/// verb governs ("said on Tuesday that", "agreed Wednesday to a truce"):
+/// the spans to drop (with their leading space) so that the verb's
+/// constructions match as if it were not there. A weekday that opens a
+/// sentence ("On Monday, ...") or names a thing ("Monday's talks") stays.
+fn weekday_adverbials(text: &str) -> Vec<Span> {
+    let mut out = Vec::new();
+    for (at, _) in text.match_indices("day") {
+        let end = at + "day".len();
+        let start = text[..at]
+            .rfind(|c: char| !c.is_ascii_alphabetic())
+            .map_or(0, |i| i + 1);
+        if !WEEKDAYS.contains(&&text[start..end]) {
+            continue;
+        }
+        let after = &text[end..];
+        if after.starts_with(|c: char| c.is_alphanumeric() || c == '\'' || c == '’') {
+            continue;
+        }
+        let before = &text[..start];
+        // The word before the adverbial is lower-case: a verb, not the
+        // start of a sentence or a name.
+        let lower_word_ends = |s: &str| {
+            s.rsplit(' ')
+                .next()
+                .is_some_and(|w| w.starts_with(|c: char| c.is_lowercase()) && w.chars().all(char::is_alphabetic))
+        };
+        if let Some(head) = before.strip_suffix(" on ")
+            && lower_word_ends(head)
+        {
+            out.push(Span::new(head.len(), end));
+        } else if let Some(head) = before.strip_suffix(' ')
+            && lower_word_ends(head)
+            && (after.starts_with(" to ") || after.starts_with(" that ") || after.starts_with(','))
+        {
+            out.push(Span::new(head.len(), end));
+        }
+    }
+    out
+}
+
 /// Text with horizontal whitespace normalised (tabs, non-breaking and other
-/// Unicode spaces become one ASCII space, runs collapse), so that lexicon
-/// phrases match whatever spaces the page used, with a map back to the
-/// original bytes.
+/// Unicode spaces become one ASCII space, runs collapse) and the weekday a
+/// statement was made on dropped ([`weekday_adverbials`]), so that lexicon
+/// phrases and constructions match whatever the page put between their
+/// words, with a map back to the original bytes.
 #[derive(Debug, Clone)]
 pub struct Normalized {
     pub text: String,
@@ -550,7 +626,22 @@ impl Normalized {
             map.extend((0..c.len_utf8()).map(|k| (i + k) as u32));
             debug_assert_eq!(text.len() - start, c.len_utf8());
         }
-        Normalized { text, map }
+        let drops = weekday_adverbials(&text);
+        if drops.is_empty() {
+            return Normalized { text, map };
+        }
+        let mut kept = String::with_capacity(text.len());
+        let mut kept_map = Vec::with_capacity(map.len());
+        let mut from = 0;
+        for d in drops.into_iter().chain([Span::new(text.len(), text.len())]) {
+            kept.push_str(&text[from..d.start]);
+            kept_map.extend_from_slice(&map[from..d.start]);
+            from = d.end;
+        }
+        Normalized {
+            text: kept,
+            map: kept_map,
+        }
     }
 
     /// The original byte range of a normalised span.
