@@ -694,6 +694,61 @@ impl<'a> SentenceContext<'a> {
         start
     }
 
+    /// The object of a verb in an object relative clause ("the plan that
+    /// Hamas rejected", "conditions which Kyiv has long rejected as
+    /// unacceptable, including ..."): the verb's own object is missing (or
+    /// only "as ..."), and `holder` follows "that" or "which" after a noun.
+    /// The object then runs from that noun phrase (up to three words back,
+    /// within the clause) to the end of the verb's object, so that what
+    /// the noun is said to include counts too.
+    fn relative_object(&self, holder: Span, object: Span) -> Option<Span> {
+        let own = self.slice(object).trim_start_matches([' ', ',']);
+        let gapped = own.is_empty() || own.starts_with("as ") || own.starts_with(['.', ';']);
+        if !gapped {
+            return None;
+        }
+        let before = &self.text[self.span.start..holder.start];
+        let mut words = matcher::words(before).rev();
+        let (that_at, that) = words.next()?;
+        let (noun_at, noun) = words.next()?;
+        let gap = &before[noun_at + noun.len()..that_at];
+        let is_noun = noun.chars().all(|c| c.is_lowercase())
+            && !noun.ends_with("ed")
+            && !matches!(
+                noun,
+                "said" | "says" | "say" | "told" | "and" | "or" | "but" | "so" | "is" | "was" | "are"
+            );
+        if !matches!(that, "that" | "which") || !gap.trim().is_empty() || !is_noun {
+            return None;
+        }
+        // The noun phrase: the noun and up to two modifiers before it,
+        // stopping at punctuation or a verb-like word.
+        let mut start = noun_at;
+        for (at, w) in words.take(2) {
+            let between = &before[at + w.len()..start];
+            let preposition = matches!(
+                w,
+                "over" | "on" | "in" | "at" | "to" | "for" | "with" | "from" | "by" | "of" | "about" | "against"
+            );
+            if !between.trim().is_empty() || preposition || w.ends_with("ed") || !w.chars().all(char::is_alphabetic) {
+                break;
+            }
+            start = at;
+        }
+        let start = self.span.start + start;
+        // What the noun is said to include follows the clause: "...,
+        // including surrendering territory".
+        let end = object.end.max(holder.end);
+        let rest = &self.text[end..self.span.end];
+        let listed = rest.trim_start_matches([',', ' ']);
+        let end = if listed.starts_with("including ") || listed.starts_with("such as ") {
+            self.span.end - (rest.len() - rest.trim_end_matches(['.', ' ', '”', '"']).len())
+        } else {
+            end
+        };
+        (start < end).then(|| Span::new(start, end))
+    }
+
     /// Whether the cue at `anchor` is a verb coordinated with what precedes
     /// it ("... and threatens to"), or a participle clause after a comma
     /// that shares the main clause's subject ("..., dismissing the plan").
@@ -1103,6 +1158,13 @@ impl<'a> SentenceContext<'a> {
                 }
             } else {
                 object
+            };
+            // A relative clause leaves the verb without its object: what
+            // "conditions that Ukraine has long rejected as unacceptable,
+            // including ..." rejects is the noun the clause hangs on.
+            let object = match holders.first() {
+                Some(h) if !possessor_noun => self.relative_object(h.span, object).unwrap_or(object),
+                _ => object,
             };
             objects.push((object, stance));
 
