@@ -15,7 +15,10 @@
 //!    party in the article.
 //! 3. The object runs from the cue to the next coordinated cue, report cue,
 //!    semicolon, or a new clause opened by ", if"; condition clauses inside
-//!    it are the claim's condition, not its content.
+//!    it are the claim's condition, not its content. In an object relative
+//!    clause ("the plan that Hamas rejected") the object is the noun the
+//!    clause hangs on. "Both sides" are the two parties the article names
+//!    most.
 //! 4. Issues are the issue phrases of the object (one claim per distinct
 //!    issue; a ceasefire and a peace deal in one object are one mention,
 //!    coded by the first), else of the condition, else `other`.
