@@ -69,6 +69,9 @@ pub enum Origin {
     /// Standard input (`-`): JSONL when its first line is an object, else
     /// one text article with the id `stdin`.
     Stdin,
+    /// A directory that could not be read: a failure of its own, reported
+    /// in its place while the other inputs go on.
+    Unreadable(PathBuf, String),
 }
 
 /// The path that reads standard input.
@@ -77,35 +80,40 @@ pub const STDIN: &str = "-";
 /// Expands paths into inputs, in order: a file as itself, `-` as standard
 /// input, a directory as the article files below it (`.txt`, `.md`,
 /// `.html`, `.htm`, `.jsonl`; recursively, sorted by path).
-pub fn expand(paths: &[PathBuf]) -> Result<Vec<Origin>> {
+pub fn expand(paths: &[PathBuf]) -> Vec<Origin> {
     let mut out = Vec::new();
     for path in paths {
         if path.as_os_str() == STDIN {
             out.push(Origin::Stdin);
         } else if path.is_dir() {
             let mut files = Vec::new();
-            walk(path, &mut files)?;
+            let walked = walk(path, &mut files);
             files.sort();
             out.extend(files.into_iter().map(|f| {
                 let kind = Kind::of(&f);
                 Origin::File(f, kind)
             }));
+            if let Err((dir, e)) = walked {
+                out.push(Origin::Unreadable(dir, e.to_string()));
+            }
         } else {
             out.push(Origin::File(path.clone(), Kind::of(path)));
         }
     }
-    Ok(out)
+    out
 }
 
 /// Collects the article files below `dir`, following no symbolic link to
-/// a directory (a link cycle would never end).
-fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
+/// a directory (a link cycle would never end). A directory that cannot be
+/// read stops the walk: its path and why.
+fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> std::result::Result<(), (PathBuf, io::Error)> {
     let mut pending = vec![dir.to_path_buf()];
     while let Some(dir) = pending.pop() {
-        for entry in std::fs::read_dir(&dir).map_err(|e| Error::io(&dir, e))? {
-            let entry = entry.map_err(|e| Error::io(&dir, e))?;
+        let entries = std::fs::read_dir(&dir).map_err(|e| (dir.clone(), e))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| (dir.clone(), e))?;
             let path = entry.path();
-            let kind = entry.file_type().map_err(|e| Error::io(&path, e))?;
+            let kind = entry.file_type().map_err(|e| (path.clone(), e))?;
             if kind.is_dir() {
                 pending.push(path);
             } else if (kind.is_file() || path.is_file()) && Kind::in_directories(&path) {
@@ -236,6 +244,7 @@ pub fn pending(origins: Vec<Origin>) -> impl Iterator<Item = Result<Pending>> {
                         .map_err(|e| Error::io(&path, e)),
                 )),
                 Origin::Stdin => stdin(),
+                Origin::Unreadable(path, message) => Box::new(std::iter::once(Err(Error::Input { path, message }))),
             }
         })
 }

@@ -320,7 +320,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Extract { common, out } => {
             let cfg = Config::new(&common)?;
             let options = out.options(cfg.output.as_deref())?;
-            let origins = input::expand(&cfg.paths)?;
+            let origins = input::expand(&cfg.paths);
             // A JSONL record's other fields go along with its claims.
             let documents = origins
                 .iter()
@@ -418,7 +418,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 stances: stances.map(|s| s.split(',').map(|x| x.trim().to_string()).collect()),
             };
             let gold = Keys::from_csv(&gold, &options)?;
-            let origins = input::expand(&cfg.paths)?;
+            let origins = input::expand(&cfg.paths);
             let mut meter = Meter::new(&cfg);
             meter.expect(&origins);
             let mut claims = Vec::new();
@@ -501,7 +501,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         }
         Command::Explain(common) => {
             let cfg = Config::new(&common)?;
-            let origins = input::expand(&cfg.paths)?;
+            let origins = input::expand(&cfg.paths);
             let mut meter = Meter::new(&cfg);
             meter.expect(&origins);
             let mut buffer = Vec::new();
@@ -580,6 +580,7 @@ impl Meter {
             match origin {
                 Origin::File(path, _) => self.total += std::fs::metadata(path).map_or(0, |m| m.len()),
                 Origin::Stdin => self.unknown_total = true,
+                Origin::Unreadable(..) => {}
             }
         }
         let large = self.unknown_total || self.total >= PROGRESS_FROM;
@@ -732,7 +733,7 @@ fn load(cfg: &Config, paths: &[PathBuf], meter: &mut Meter, keep: &mut Keep) -> 
         sources: Vec::new(),
         failures: 0,
     };
-    let origins = input::expand(paths)?;
+    let origins = input::expand(paths);
     meter.expect(&origins);
     let failed_before = meter.failures;
     let add = |loaded: &mut Loaded, done: Done, keep: &mut Keep| {
