@@ -562,8 +562,10 @@ fn weekday_adverbials(text: &str) -> Vec<Span> {
     for (at, _) in text.match_indices("day") {
         let end = at + "day".len();
         let start = text[..at]
-            .rfind(|c: char| !c.is_ascii_alphabetic())
-            .map_or(0, |i| i + 1);
+            .char_indices()
+            .rev()
+            .find(|(_, c)| !c.is_ascii_alphabetic())
+            .map_or(0, |(i, c)| i + c.len_utf8());
         if !WEEKDAYS.contains(&&text[start..end]) {
             continue;
         }

@@ -209,6 +209,9 @@ const FUZZ_FINDINGS: &[&str] = &[
     // "the two sides" stands for both parties at one span: an appositive
     // check sliced between the two mentions.
     "China Taiwan\nthe two sides,said",
+    // A weekday-like word after a multi-byte character: the word start was
+    // taken one byte after that character's first byte.
+    "Iran’s enrichment’Monday, said",
 ];
 
 #[test]
