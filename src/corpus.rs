@@ -32,6 +32,25 @@ pub fn run<F>(lexicon: &Lexicon, origins: Vec<Origin>, date: Option<u32>, jobs: 
 where
     F: FnMut(Result<Done>) -> Result<()>,
 {
+    run_rendered(lexicon, origins, date, jobs, |_| (), |done| each(done.map(|(d, ())| d)))
+}
+
+/// [`run`], with `render` applied to each document on the workers too (say,
+/// formatting its output rows), so that the one thread that calls `each`
+/// in order does as little as possible.
+pub fn run_rendered<R, T, F>(
+    lexicon: &Lexicon,
+    origins: Vec<Origin>,
+    date: Option<u32>,
+    jobs: usize,
+    render: R,
+    mut each: F,
+) -> Result<()>
+where
+    R: Fn(&Done) -> T + Sync,
+    T: Send,
+    F: FnMut(Result<(Done, T)>) -> Result<()>,
+{
     let jobs = jobs.max(1);
     let window = jobs * WINDOW_PER_JOB;
     let pool = rayon::ThreadPoolBuilder::new()
@@ -56,14 +75,16 @@ where
                 Err(_) => break,
             }
         }
-        let done: Vec<Result<Done>> = pool.install(|| {
+        let done: Vec<Result<(Done, T)>> = pool.install(|| {
             batch
                 .par_drain(..)
                 .map(|pending| {
                     let read = pending?.read(date)?;
                     let mut claims = crate::extract(lexicon, &read.article);
                     read.locate(&mut claims);
-                    Ok(Done { read, claims })
+                    let done = Done { read, claims };
+                    let rendered = render(&done);
+                    Ok((done, rendered))
                 })
                 .collect()
         });

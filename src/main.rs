@@ -330,21 +330,35 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             meter.expect(&origins);
             let mut claims = Vec::new();
             let mut sources = Vec::new();
-            let mut first = true;
             let streams = Table::streams(options.format);
-            each_article(&cfg, origins, &mut meter, |done| {
-                let mut table = output::claims_table(&done.claims, &cfg.lexicon.cameo);
+            // Each document's rows, formatted on the workers.
+            let rows = |claims: &[Claim], meta: Option<&serde_json::Map<String, serde_json::Value>>| {
+                let mut table = output::claims_table(claims, &cfg.lexicon.cameo);
                 if documents {
-                    table = output::with_document(table, done.read.meta.as_ref());
+                    table = output::with_document(table, meta);
                 }
+                table
+            };
+            if streams {
+                let mut header = Vec::new();
+                rows(&[], None)
+                    .write_part(&mut header, &options, true)
+                    .expect("writing to memory cannot fail");
+                sink.write(&header)?;
+            }
+            let format_rows = |done: &Done| {
+                let mut part = Vec::new();
+                if streams {
+                    rows(&done.claims, done.read.meta.as_ref())
+                        .write_part(&mut part, &options, false)
+                        .expect("writing to memory cannot fail");
+                }
+                part
+            };
+            each_rendered(&cfg, origins, &mut meter, format_rows, |done, part| {
                 if streams {
                     // Written as each document is done, and flushed, so
                     // that a stream on stdin is answered as it comes.
-                    let mut part = Vec::new();
-                    table
-                        .write_part(&mut part, &options, first)
-                        .expect("writing to memory cannot fail");
-                    first = false;
                     sink.write(&part)?;
                     sink.flush()
                 } else {
@@ -353,14 +367,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                     Ok(())
                 }
             })?;
-            if streams && first {
-                // No document: the header alone.
-                let mut part = Vec::new();
-                output::claims_table(&[], &cfg.lexicon.cameo)
-                    .write_part(&mut part, &options, true)
-                    .expect("writing to memory cannot fail");
-                sink.write(&part)?;
-            } else if options.format == Format::Xlsx {
+            if options.format == Format::Xlsx {
                 let table = output::claims_table(&claims, &cfg.lexicon.cameo);
                 let matrix = output::matrix_table(&Matrix::new(&claims));
                 let conflicts = conflict::long_table(&conflict::conflicts(&Normalizer::new(&cfg.lexicon), &claims));
@@ -660,6 +667,23 @@ fn each_article<F>(cfg: &Config, origins: Vec<Origin>, meter: &mut Meter, mut f:
 where
     F: FnMut(Done) -> Result<(), Error>,
 {
+    each_rendered(cfg, origins, meter, |_| (), |done, ()| f(done))
+}
+
+/// [`each_article`], with `render` run on the workers for each document
+/// and its result handed to `f` with the document.
+fn each_rendered<R, T, F>(
+    cfg: &Config,
+    origins: Vec<Origin>,
+    meter: &mut Meter,
+    render: R,
+    mut f: F,
+) -> Result<(), Error>
+where
+    R: Fn(&Done) -> T + Sync,
+    T: Send,
+    F: FnMut(Done, T) -> Result<(), Error>,
+{
     if cfg.paths.is_empty() {
         let mut article = input::sample();
         article.date = cfg.date.or(article.date);
@@ -673,19 +697,21 @@ where
             warning: None,
             meta: None,
         };
-        return f(Done { read, claims });
+        let done = Done { read, claims };
+        let rendered = render(&done);
+        return f(done, rendered);
     }
     if origins.is_empty() {
         return Ok(());
     }
-    corpus::run(&cfg.lexicon, origins, cfg.date, cfg.jobs, |done| {
+    corpus::run_rendered(&cfg.lexicon, origins, cfg.date, cfg.jobs, render, |done| {
         match done {
-            Ok(done) => {
+            Ok((done, rendered)) => {
                 if let Some(warning) = &done.read.warning {
                     meter.note(&format!("demarche: warning: {}: {warning}", done.read.source.path));
                 }
                 meter.document(done.read.source.bytes, done.claims.len());
-                f(done)?;
+                f(done, rendered)?;
             }
             Err(e) => meter.failure(&e),
         }
