@@ -597,7 +597,7 @@ fn weekday_adverbials(text: &str) -> Vec<Span> {
 
 /// Text with horizontal whitespace normalised (tabs, non-breaking and other
 /// Unicode spaces become one ASCII space, runs collapse) and the weekday a
-/// statement was made on dropped ([`weekday_adverbials`]), so that lexicon
+/// statement was made on dropped (see `weekday_adverbials`), so that lexicon
 /// phrases and constructions match whatever the page put between their
 /// words, with a map back to the original bytes.
 #[derive(Debug, Clone)]
