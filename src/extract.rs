@@ -334,6 +334,10 @@ impl<'a> SentenceContext<'a> {
         // A person named in full earlier is later called by one name ("Chen
         // Binhua" ... "Chen warned").
         for (i, w) in matcher::words(&text[body_start..span.end]) {
+            // Names are capitalised: most words need no lookup.
+            if !w.starts_with(char::is_uppercase) {
+                continue;
+            }
             let at = Span::new(body_start + i, body_start + i + w.len());
             if mentions.iter().any(|m| m.span.start < at.end && at.start < m.span.end) {
                 continue;
