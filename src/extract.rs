@@ -1377,9 +1377,18 @@ impl<'a> SentenceContext<'a> {
         let text = &self.text[object.start..object.end];
         let mut out = Vec::new();
         let mut from = 0;
-        for (i, w) in matcher::words(text) {
+        let mut words = matcher::words(text).peekable();
+        while let Some((i, w)) = words.next() {
             let comma = text[from..i].trim_end().ends_with([',', ';']) && i > from;
-            if w == "and" || (comma && !matches!(w, "which" | "who")) {
+            // "aid and fuel trucks", "withdrawing troops and allowing aid":
+            // a bare word after "and" goes on with the same item; a new
+            // item opens with a determiner or a name ("and an agreement",
+            // "and Israel withdrawing").
+            let bare = words
+                .peek()
+                .is_some_and(|(_, next)| next.starts_with(char::is_lowercase) && !DETERMINERS.contains(next));
+            let and_splits = w == "and" && (!bare || text[..i].trim_end().ends_with(','));
+            if and_splits || (comma && !matches!(w, "which" | "who")) {
                 let end = text[..i].trim_end().trim_end_matches([',', ';']).len();
                 if end > from {
                     out.push(Span::new(object.start + from, object.start + end));
