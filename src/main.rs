@@ -616,7 +616,7 @@ impl Meter {
         self.bytes += bytes;
         if let Some(bar) = &self.bar {
             bar.set_position(self.bytes);
-            bar.set_message(format!("{} documents", self.documents));
+            bar.set_message(plural(self.documents, "document"));
         }
     }
 
@@ -642,7 +642,6 @@ impl Meter {
         if !self.quiet {
             let seconds = self.started.elapsed().as_secs_f64();
             let mb = self.bytes as f64 / 1e6;
-            let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
             eprintln!(
                 "demarche: {}, {}, {} failed, {mb:.1} MB in {seconds:.2} s ({:.1} MB/s)",
                 plural(self.documents, "document"),
@@ -657,6 +656,11 @@ impl Meter {
             ExitCode::SUCCESS
         }
     }
+}
+
+/// "1 document", "2 documents".
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
 /// Reads and extracts the articles of `origins` on all workers, calling
