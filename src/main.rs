@@ -331,6 +331,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             let mut claims = Vec::new();
             let mut sources = Vec::new();
             let streams = Table::streams(options.format);
+            let xlsx = options.format == Format::Xlsx;
             // Each document's rows, formatted on the workers.
             let rows = |claims: &[Claim], meta: Option<&serde_json::Map<String, serde_json::Value>>| {
                 let mut table = output::claims_table(claims, &cfg.lexicon.cameo);
@@ -339,9 +340,11 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 }
                 table
             };
+            // The whole table, for the formats that are not streamed.
+            let mut table = rows(&[], None);
             if streams {
                 let mut header = Vec::new();
-                rows(&[], None)
+                table
                     .write_part(&mut header, &options, true)
                     .expect("writing to memory cannot fail");
                 sink.write(&header)?;
@@ -362,13 +365,15 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                     sink.write(&part)?;
                     sink.flush()
                 } else {
-                    claims.extend(done.claims);
-                    sources.push(done.read.source);
+                    table.rows.extend(rows(&done.claims, done.read.meta.as_ref()).rows);
+                    if xlsx {
+                        claims.extend(done.claims);
+                        sources.push(done.read.source);
+                    }
                     Ok(())
                 }
             })?;
-            if options.format == Format::Xlsx {
-                let table = output::claims_table(&claims, &cfg.lexicon.cameo);
+            if xlsx {
                 let matrix = output::matrix_table(&Matrix::new(&claims));
                 let conflicts = conflict::long_table(&conflict::conflicts(&Normalizer::new(&cfg.lexicon), &claims));
                 let sources = output::sources_table(&sources);
@@ -380,7 +385,6 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 ];
                 sink.write(&workbook(&cfg, &sheets, &options)?)?;
             } else if !streams {
-                let table = output::claims_table(&claims, &cfg.lexicon.cameo);
                 sink.write(&render(&table, &options))?;
             }
             sink.finish()?;

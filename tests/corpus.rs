@@ -80,6 +80,17 @@ fn directories_are_walked_for_text_markdown_html_and_jsonl() {
     assert!(err.contains(&summary), "{err}");
     assert!(!err.contains("skip.odt"));
 
+    // The JSON array carries them too (the whole table is written at once).
+    let o = demarche(&[
+        "extract",
+        "--format",
+        "json",
+        "-q",
+        dir.join("b/c/wire.jsonl").to_str().unwrap(),
+    ]);
+    let array: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(array[0]["document"]["url"], "https://example.org/j1");
+
     // The HTML page's own date dates it.
     let o = demarche(&[
         "matrix",
