@@ -2,12 +2,14 @@
 //! who demands what from whom, with evidence.
 //!
 //! The pipeline, one module per stage: [`document`] (nom parser: headline,
-//! paragraphs, sentences) → [`lexicon`] and `matcher` (parties, cues,
+//! paragraphs, sentences) → [`lexicon`] and [`matcher`] (parties, cues,
 //! issues) → [`extract`](mod@extract) (claims) → [`matrix`] (stance matrix),
 //! or [`align`] (positions) → [`conflict`] (conflict matrix) and
 //! [`compare`] (changes, timelines) → [`output`] (tables in CSV, TSV,
 //! JSON, Markdown, terminal text or an XLSX workbook; [`cameo`] codes).
-//! [`input`] reads articles ([`decode`]: encodings) and claims CSV files.
+//! [`input`] reads articles ([`decode`]: encodings; [`html`]: web pages;
+//! JSONL records) and claims CSV files; [`corpus`] runs a corpus on all
+//! cores in input order.
 
 pub mod align;
 pub mod cameo;
