@@ -72,6 +72,8 @@ pub enum Origin {
     /// A directory that could not be read: a failure of its own, reported
     /// in its place while the other inputs go on.
     Unreadable(PathBuf, String),
+    /// The bundled sample article, read when no input is named.
+    Sample,
 }
 
 /// The path that reads standard input.
@@ -79,8 +81,12 @@ pub const STDIN: &str = "-";
 
 /// Expands paths into inputs, in order: a file as itself, `-` as standard
 /// input, a directory as the article files below it (`.txt`, `.md`,
-/// `.html`, `.htm`, `.jsonl`; recursively, sorted by path).
+/// `.html`, `.htm`, `.jsonl`; recursively, sorted by path); no path at all
+/// as the bundled sample.
 pub fn expand(paths: &[PathBuf]) -> Vec<Origin> {
+    if paths.is_empty() {
+        return vec![Origin::Sample];
+    }
     let mut out = Vec::new();
     for path in paths {
         if path.as_os_str() == STDIN {
@@ -132,7 +138,8 @@ pub struct Pending {
     pub name: String,
     kind: Kind,
     bytes: Vec<u8>,
-    /// The path the article id is derived from (the file stem).
+    /// The article id: the file stem (a JSONL record's id is read with
+    /// the record, so it is empty here).
     id: String,
 }
 
@@ -244,6 +251,12 @@ pub fn pending(origins: Vec<Origin>) -> impl Iterator<Item = Result<Pending>> {
                         .map_err(|e| Error::io(&path, e)),
                 )),
                 Origin::Stdin => stdin(),
+                Origin::Sample => Box::new(std::iter::once(Ok(Pending {
+                    name: SAMPLE_PATH.to_string(),
+                    kind: Kind::Text,
+                    bytes: SAMPLE_TEXT.as_bytes().to_vec(),
+                    id: SAMPLE_ID.to_string(),
+                }))),
                 Origin::Unreadable(path, message) => Box::new(std::iter::once(Err(Error::Input { path, message }))),
             }
         })

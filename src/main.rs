@@ -592,6 +592,7 @@ impl Meter {
                 Origin::File(path, _) => self.total += std::fs::metadata(path).map_or(0, |m| m.len()),
                 Origin::Stdin => self.unknown_total = true,
                 Origin::Unreadable(..) => {}
+                Origin::Sample => self.total += input::SAMPLE_TEXT.len() as u64,
             }
         }
         let large = self.unknown_total || self.total >= PROGRESS_FROM;
@@ -668,8 +669,7 @@ fn plural(n: usize, word: &str) -> String {
 }
 
 /// Reads and extracts the articles of `origins` on all workers, calling
-/// `f` with each in input order (the bundled sample when there are no
-/// inputs at all); a document that fails is reported and counted, and the
+/// `f` with each in input order; a document that fails is reported and counted, and the
 /// others go on. Decoding warnings are reported with the file's name.
 fn each_article<F>(cfg: &Config, origins: Vec<Origin>, meter: &mut Meter, mut f: F) -> Result<(), Error>
 where
@@ -692,23 +692,6 @@ where
     T: Send,
     F: FnMut(Done, T) -> Result<(), Error>,
 {
-    if cfg.paths.is_empty() {
-        let mut article = input::sample();
-        article.date = cfg.date.or(article.date);
-        let source = Source::new(&article.id, input::SAMPLE_PATH, article.date, article.text.as_bytes());
-        let claims = demarche::extract(&cfg.lexicon, &article);
-        meter.document(source.bytes, claims.len());
-        let read = input::Read {
-            article,
-            source,
-            offsets: Default::default(),
-            warning: None,
-            meta: None,
-        };
-        let done = Done { read, claims };
-        let rendered = render(&done);
-        return f(done, rendered);
-    }
     if origins.is_empty() {
         return Ok(());
     }
@@ -746,11 +729,6 @@ impl Loaded {
     }
 }
 
-/// Reads `paths` (the sample when empty): articles are extracted, claims
-/// CSV files read as they are, in the order given; `keep` decides what
-/// becomes of the claims. A file that cannot be
-/// read is reported and counted; a malformed claims CSV is an error (exit
-/// status 2).
 /// Keeps every claim read (see [`load`]).
 fn keep_all(kept: &mut Vec<Claim>, claims: Vec<Claim>, _date: Option<u32>) {
     kept.extend(claims);
@@ -760,6 +738,10 @@ fn keep_all(kept: &mut Vec<Claim>, claims: Vec<Claim>, _date: Option<u32>) {
 /// in [`Loaded::claims`], count them, or both.
 type Keep<'a> = dyn FnMut(&mut Vec<Claim>, Vec<Claim>, Option<u32>) + 'a;
 
+/// Reads `paths` (the sample when empty): articles are extracted, claims
+/// CSV files read as they are, in the order given; `keep` decides what
+/// becomes of the claims. A file that cannot be read is reported and
+/// counted; a malformed claims CSV is an error (exit status 2).
 fn load(cfg: &Config, paths: &[PathBuf], meter: &mut Meter, keep: &mut Keep) -> Result<Loaded, Error> {
     let mut loaded = Loaded {
         claims: Vec::new(),
@@ -777,10 +759,6 @@ fn load(cfg: &Config, paths: &[PathBuf], meter: &mut Meter, keep: &mut Keep) -> 
         keep(&mut loaded.claims, done.claims, date);
         Ok(())
     };
-    if paths.is_empty() {
-        each_article(cfg, Vec::new(), meter, |done| add(&mut loaded, done, keep))?;
-        return Ok(loaded);
-    }
     // Runs of article inputs go through the workers together; a claims CSV
     // between them is read in its place.
     let mut run: Vec<Origin> = Vec::new();
