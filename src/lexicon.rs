@@ -534,11 +534,7 @@ pub(crate) fn read_rows<T: for<'de> Deserialize<'de>>((file, text): (&str, &str)
         let record = record.map_err(|e| csv_error(file, text, &e))?;
         let line = record.position().map_or(0, |p| p.line());
         if record.iter().any(|field| field.contains('\n')) {
-            return Err(Error::data(
-                file,
-                line,
-                "unbalanced quote: a quoted field runs past the end of the line",
-            ));
+            return Err(Error::data(file, line, UNBALANCED_QUOTE));
         }
         let row = record
             .deserialize(Some(&headers))
@@ -547,6 +543,8 @@ pub(crate) fn read_rows<T: for<'de> Deserialize<'de>>((file, text): (&str, &str)
     }
     Ok(rows)
 }
+
+const UNBALANCED_QUOTE: &str = "unbalanced quote: a quoted field runs past the end of the line";
 
 fn csv_error(file: &str, text: &str, e: &csv::Error) -> Error {
     let line = e.position().map_or(1, |p| p.line());
@@ -557,11 +555,7 @@ fn csv_error(file: &str, text: &str, e: &csv::Error) -> Error {
         .nth(line.saturating_sub(1) as usize)
         .map_or(0, |l| l.matches('"').count());
     if quotes % 2 == 1 {
-        return Error::data(
-            file,
-            line,
-            "unbalanced quote: a quoted field runs past the end of the line",
-        );
+        return Error::data(file, line, UNBALANCED_QUOTE);
     }
     Error::data(file, line, csv_message(e))
 }

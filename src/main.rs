@@ -398,7 +398,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             // workbook's Claims sheet.
             let xlsx = options.format == Format::Xlsx;
             let mut m = Matrix::default();
-            let mut periods = matrix::PeriodCounts::new();
+            let mut periods = matrix::Counts::new();
             let loaded = load(&cfg, &cfg.paths, &mut meter, &mut |kept, claims, date| {
                 m.add(&claims);
                 if let Some(by) = by {

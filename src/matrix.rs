@@ -16,7 +16,7 @@ pub struct Matrix {
     /// (issue, party) → stances held.
     pub cells: BTreeMap<(String, String), BTreeSet<Stance>>,
     /// (article, issue, party, stance) → number of claims.
-    pub counts: BTreeMap<(String, String, String, Stance), usize>,
+    pub counts: Counts,
 }
 
 impl Matrix {
@@ -79,12 +79,13 @@ pub fn by_period<'a>(
     out
 }
 
-/// Claim counts per (period, issue, party, stance).
-pub type PeriodCounts = BTreeMap<(String, String, String, Stance), usize>;
+/// Claim counts per (key, issue, party, stance), the key an article id or
+/// a period.
+pub type Counts = BTreeMap<(String, String, String, Stance), usize>;
 
 /// Counts one article's claims (dated `date`) into `counts` by period;
 /// party `NONE` left out.
-pub fn count_by_period(counts: &mut PeriodCounts, claims: &[Claim], date: Option<u32>, by: Period) {
+pub fn count_by_period(counts: &mut Counts, claims: &[Claim], date: Option<u32>, by: Period) {
     let period = period(date, by);
     for c in claims.iter().filter(|c| !c.party.is_empty() && c.party != "NONE") {
         *counts

@@ -21,7 +21,7 @@ use crate::compare;
 use crate::extract::Claim;
 use crate::input::Source;
 use crate::lexicon::Stance;
-use crate::matrix::Matrix;
+use crate::matrix::{Counts, Matrix};
 
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -539,29 +539,22 @@ pub fn matrix_table(m: &Matrix) -> Table {
 /// The long matrix: one row per (article, issue, party, stance) with the
 /// number of claims.
 pub fn matrix_long_table(m: &Matrix) -> Table {
-    let mut t = Table::new(&["article", "issue", "party", "stance", "claims"])
-        .with_kind(Kind::Label, &["stance"])
-        .with_kind(Kind::Int, &["claims"]);
-    for ((article, issue, party, stance), n) in &m.counts {
-        t.rows.push(vec![
-            article.clone(),
-            issue.clone(),
-            party.clone(),
-            stance.to_string(),
-            n.to_string(),
-        ]);
-    }
-    t
+    counts_table("article", &m.counts)
 }
 
 /// Claim counts by period: one row per (period, issue, party, stance).
-pub fn matrix_period_table(counts: &crate::matrix::PeriodCounts) -> Table {
-    let mut t = Table::new(&["period", "issue", "party", "stance", "claims"])
+pub fn matrix_period_table(counts: &Counts) -> Table {
+    counts_table("period", counts)
+}
+
+/// Claim counts as rows of (`key`, issue, party, stance, claims).
+fn counts_table(key: &str, counts: &Counts) -> Table {
+    let mut t = Table::new(&[key, "issue", "party", "stance", "claims"])
         .with_kind(Kind::Label, &["stance"])
         .with_kind(Kind::Int, &["claims"]);
-    for ((period, issue, party, stance), n) in counts {
+    for ((first, issue, party, stance), n) in counts {
         t.rows.push(vec![
-            period.clone(),
+            first.clone(),
             issue.clone(),
             party.clone(),
             stance.to_string(),
