@@ -2,13 +2,7 @@
 
 mod common;
 
-use std::process::Output;
-
-use common::{demarche, tmp};
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).unwrap()
-}
+use common::{demarche, stdout, tmp};
 
 #[test]
 fn extract_without_path_runs_on_the_sample() {

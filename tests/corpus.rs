@@ -4,13 +4,9 @@
 mod common;
 
 use std::io::{BufRead, BufReader, Write};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
-use common::{demarche, tmp};
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).unwrap()
-}
+use common::{demarche, stdout, tmp};
 
 /// One JSONL record.
 fn record(id: &str, date: &str, text: &str) -> String {

@@ -25,6 +25,11 @@ pub fn demarche<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Output {
         .expect("the binary runs")
 }
 
+/// A run's standard output as text.
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).expect("UTF-8 output")
+}
+
 /// Runs the real binary and returns its standard output; fails the test
 /// unless it exits 0.
 pub fn run<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> String {
