@@ -27,6 +27,7 @@
 //! 6. A conditional offer also yields a demand on the condition's issue; a
 //!    conditional acceptance is an offer.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
@@ -74,12 +75,13 @@ pub struct Claim {
     pub cue: String,
 }
 
-/// A party mention with its pronoun resolved.
-#[derive(Debug, Clone)]
-struct Party {
+/// A party mention with its pronoun resolved. Codes and names borrow from
+/// the lexicon.
+#[derive(Debug, Clone, Copy)]
+struct Party<'l> {
     span: Span,
-    code: String,
-    name: String,
+    code: &'l str,
+    name: &'l str,
     holder: bool,
     /// Resolved from a pronoun.
     pronoun: bool,
@@ -89,34 +91,34 @@ struct Party {
 
 /// What the article has said so far, for pronouns and quotations.
 #[derive(Default)]
-struct Discourse {
+struct Discourse<'l> {
     /// Resolved mentions in article order: (code, name, kind of referent).
-    recent: Vec<(String, String, &'static [Pronoun])>,
+    recent: Vec<(&'l str, &'l str, &'static [Pronoun])>,
     /// The last party that spoke, with the speaker's name.
-    speaker: Option<(String, String)>,
+    speaker: Option<(&'l str, &'l str)>,
     /// Each word of the full names of persons mentioned so far → (code,
     /// name), so that a later "Chen" or "Aliyev" alone is recognised.
-    names: HashMap<String, (String, String)>,
+    names: HashMap<&'l str, (&'l str, &'l str)>,
     /// Each party mentioned so far → (mentions, order of its latest
     /// mention, name): the parties an article is about are the ones it
     /// names most.
-    tally: HashMap<String, (usize, usize, String)>,
+    tally: HashMap<&'l str, (usize, usize, &'l str)>,
     /// Mentions recorded so far.
     seen: usize,
 }
 
-impl Discourse {
+impl<'l> Discourse<'l> {
     /// Records a mention; only the latest few are kept, so a long article
     /// costs no more per sentence than a short one.
-    fn mentioned(&mut self, code: String, name: String, kinds: &'static [Pronoun]) {
+    fn mentioned(&mut self, code: &'l str, name: &'l str, kinds: &'static [Pronoun]) {
         const KEEP: usize = 32;
         if self.recent.len() >= 2 * KEEP {
             self.recent.drain(..KEEP);
         }
         self.seen += 1;
         if code != "NONE" {
-            let entry = self.tally.entry(code.clone()).or_insert((0, 0, String::new()));
-            *entry = (entry.0 + 1, self.seen, name.clone());
+            let entry = self.tally.entry(code).or_insert((0, 0, ""));
+            *entry = (entry.0 + 1, self.seen, name);
         }
         self.recent.push((code, name, kinds));
     }
@@ -125,27 +127,24 @@ impl Discourse {
     /// often (the more recent first on a tie), not a mediator or a third
     /// party named last ("Washington urged both sides" means the two
     /// parties the article is about).
-    fn principal_two(&self) -> Option<[(String, String); 2]> {
-        let mut parties: Vec<(&String, &(usize, usize, String))> = self.tally.iter().collect();
+    fn principal_two(&self) -> Option<[(&'l str, &'l str); 2]> {
+        let mut parties: Vec<(&'l str, (usize, usize, &'l str))> = self.tally.iter().map(|(c, t)| (*c, *t)).collect();
         parties.sort_by_key(|(_, (count, last, _))| std::cmp::Reverse((*count, *last)));
         match parties.as_slice() {
-            [first, second, ..] => Some([
-                (first.0.clone(), first.1.2.clone()),
-                (second.0.clone(), second.1.2.clone()),
-            ]),
+            [first, second, ..] => Some([(first.0, first.1.2), (second.0, second.1.2)]),
             _ => None,
         }
     }
 
-    fn resolve(&self, p: Pronoun) -> Option<(String, String)> {
+    fn resolve(&self, p: Pronoun) -> Option<(&'l str, &'l str)> {
         if p == Pronoun::Speaker {
-            return self.speaker.clone();
+            return self.speaker;
         }
         self.recent
             .iter()
             .rev()
             .find(|(_, _, kinds)| kinds.contains(&p))
-            .map(|(code, name, _)| (code.clone(), name.clone()))
+            .map(|(code, name, _)| (*code, *name))
     }
 }
 
@@ -260,7 +259,7 @@ pub fn extract_traced(lex: &Lexicon, article: &Article, mut trace: Option<&mut V
                     parties: ctx
                         .parties
                         .iter()
-                        .map(|p| (ctx.slice(p.span).to_string(), p.code.clone()))
+                        .map(|p| (ctx.slice(p.span).to_string(), p.code.to_string()))
                         .collect(),
                     issues: ctx
                         .issues
@@ -278,7 +277,7 @@ pub fn extract_traced(lex: &Lexicon, article: &Article, mut trace: Option<&mut V
             None => ctx.claims(lex, sentence.index, &mut claims, None),
         }
         // Remember the sentence's speaker for the quotations that follow.
-        if let Some(sp) = ctx.speaker.clone() {
+        if let Some(sp) = ctx.speaker {
             discourse.speaker = Some(sp);
         }
     }
@@ -291,15 +290,15 @@ struct SentenceContext<'a> {
     norm: &'a Normalized,
     article: &'a Article,
     span: Span,
-    parties: Vec<Party>,
+    parties: Vec<Party<'a>>,
     cues: Vec<CueMatch>,
     issues: Vec<IssueMatch>,
     conditions: Vec<Condition>,
     quotes: Vec<Span>,
     /// Speaker named by reported speech in this sentence.
-    speaker: Option<(String, String)>,
+    speaker: Option<(&'a str, &'a str)>,
     /// Speaker carried over from earlier sentences (for quotations).
-    last_speaker: Option<(String, String)>,
+    last_speaker: Option<(&'a str, &'a str)>,
     /// Spans of report cues ("said", "according to").
     reports: Vec<Span>,
     /// The lexicon's role nouns ("officials").
@@ -315,7 +314,7 @@ impl<'a> SentenceContext<'a> {
         norm: &'a Normalized,
         span: Span,
         paragraph_quotes: &[Span],
-        discourse: &mut Discourse,
+        discourse: &mut Discourse<'a>,
         traced: bool,
     ) -> SentenceContext<'a> {
         let text = norm.text.as_str();
@@ -326,7 +325,7 @@ impl<'a> SentenceContext<'a> {
             .copied()
             .collect();
         let in_quote = |s: Span| quotes.iter().any(|q| q.contains(s));
-        let last_speaker = discourse.speaker.clone();
+        let last_speaker = discourse.speaker;
         // A dateline ("TAIPEI (Taiwan News) —") names a place, not a party.
         let body_start = span.start + document::dateline_len(&text[span.start..span.end]);
         let mut mentions = matcher::mentions(lex, text, span, article.date);
@@ -342,13 +341,13 @@ impl<'a> SentenceContext<'a> {
             if mentions.iter().any(|m| m.span.start < at.end && at.start < m.span.end) {
                 continue;
             }
-            if let Some((code, name)) = discourse.names.get(w) {
+            if let Some(&(code, name)) = discourse.names.get(w) {
                 mentions.push(matcher::Mention {
                     span: at,
                     what: MentionKind::Party {
-                        code: code.clone(),
+                        code,
                         kind: AliasKind::Person,
-                        name: name.clone(),
+                        name,
                         holder: true,
                         plural: false,
                     },
@@ -364,11 +363,11 @@ impl<'a> SentenceContext<'a> {
             if mentions.iter().any(|m| m.span.start < at.end && at.start < m.span.end) {
                 continue;
             }
-            for (code, name) in pair.iter().flatten() {
+            for &(code, name) in pair.iter().flatten() {
                 parties.push(Party {
                     span: at,
-                    code: code.clone(),
-                    name: name.clone(),
+                    code,
+                    name,
                     holder: true,
                     pronoun: true,
                     pair: true,
@@ -391,14 +390,11 @@ impl<'a> SentenceContext<'a> {
                             .next_back()
                             .is_some_and(|(_, w)| matches!(w, "in" | "at" | "to" | "from" | "into" | "near"));
                     if holder && !place {
-                        discourse.mentioned(code.clone(), name.clone(), referent(kind, plural));
+                        discourse.mentioned(code, name, referent(kind, plural));
                     }
                     if kind == AliasKind::Person {
                         for part in name.split_whitespace().filter(|p| p.chars().count() >= 3) {
-                            discourse
-                                .names
-                                .entry(part.to_string())
-                                .or_insert_with(|| (code.clone(), name.clone()));
+                            discourse.names.entry(part).or_insert_with(|| (code, name));
                         }
                     }
                     parties.push(Party {
@@ -506,7 +502,7 @@ impl<'a> SentenceContext<'a> {
                 ctx.holders_before(r.span.start)
             };
             if let Some(p) = found.first() {
-                ctx.speaker = Some((p.code.clone(), p.name.clone()));
+                ctx.speaker = Some((p.code, p.name));
                 break;
             }
         }
@@ -527,7 +523,7 @@ impl<'a> SentenceContext<'a> {
 
     /// The nearest holder-capable party before `pos`, with the parties
     /// coordinated with it ("Ukraine and Russia").
-    fn holders_before(&self, pos: usize) -> Vec<Party> {
+    fn holders_before(&self, pos: usize) -> Vec<Party<'a>> {
         let from = self.subordinate_start(pos).unwrap_or(self.span.start);
         let candidates: Vec<&Party> = self
             .parties
@@ -555,14 +551,14 @@ impl<'a> SentenceContext<'a> {
                 i = h;
             }
         }
-        let mut out = vec![candidates[i].clone()];
+        let mut out = vec![*candidates[i]];
         let mut j = i;
         while j > 0 {
             let prev = candidates[j - 1];
             // The two parties of "both sides" share one span.
             let between = self.text[prev.span.end.min(candidates[j].span.start)..candidates[j].span.start].trim();
             if prev.span == candidates[j].span || matches!(between, "and" | "," | "and the" | "as well as" | "or") {
-                out.insert(0, prev.clone());
+                out.insert(0, *prev);
                 j -= 1;
             } else {
                 break;
@@ -573,14 +569,17 @@ impl<'a> SentenceContext<'a> {
 
     /// Three or more coordinated members of a collective speak as the
     /// collective ("France, Germany and Britain" → EUR, SPEC §2).
-    fn collective(&self, holders: Vec<Party>) -> Vec<Party> {
+    fn collective(&self, holders: Vec<Party<'a>>) -> Vec<Party<'a>> {
         for (code, members) in self.members {
-            let inside = holders.iter().filter(|p| members.contains(&p.code)).count();
+            let inside = holders.iter().filter(|p| members.iter().any(|m| m == p.code)).count();
             if inside >= 3 {
-                let first = holders.iter().find(|p| members.contains(&p.code)).cloned();
-                let mut out: Vec<Party> = holders.into_iter().filter(|p| !members.contains(&p.code)).collect();
+                let first = holders.iter().find(|p| members.iter().any(|m| m == p.code)).copied();
+                let mut out: Vec<Party> = holders
+                    .into_iter()
+                    .filter(|p| !members.iter().any(|m| m == p.code))
+                    .collect();
                 if let Some(mut first) = first {
-                    first.code = code.clone();
+                    first.code = code;
                     out.push(first);
                 }
                 return out;
@@ -610,7 +609,7 @@ impl<'a> SentenceContext<'a> {
     /// The subject of the clause containing `pos`: the first party, not
     /// governed by a preposition, within the clause's first words (after
     /// the sentence start, "that", a colon or a report verb).
-    fn subject(&self, pos: usize) -> Option<Party> {
+    fn subject(&self, pos: usize) -> Option<Party<'a>> {
         let before = &self.text[self.span.start..pos];
         let mut start = self.span.start;
         for (i, w) in matcher::words(before) {
@@ -658,7 +657,7 @@ impl<'a> SentenceContext<'a> {
 
     /// The nearest party shortly after `pos` (passive "by X"), with the
     /// parties coordinated with it.
-    fn holders_after(&self, pos: usize) -> Vec<Party> {
+    fn holders_after(&self, pos: usize) -> Vec<Party<'a>> {
         let mut out: Vec<Party> = Vec::new();
         let mut from = pos;
         for p in self.parties.iter().filter(|p| p.span.start >= pos) {
@@ -672,7 +671,7 @@ impl<'a> SentenceContext<'a> {
                 break;
             }
             if p.holder || !out.is_empty() {
-                out.push(p.clone());
+                out.push(*p);
                 from = p.span.end;
             }
         }
@@ -830,7 +829,7 @@ impl<'a> SentenceContext<'a> {
 
     /// A verb in the passive ("was rejected by Kyiv", "are wanted at
     /// home"): the agent after "by", or nobody.
-    fn passive_agent(&self, anchor: Span) -> Option<Vec<Party>> {
+    fn passive_agent(&self, anchor: Span) -> Option<Vec<Party<'a>>> {
         let first = matcher::words(self.slice(anchor)).next().map_or("", |(_, w)| w);
         if !(first.ends_with("ed") || first.ends_with("en")) {
             return None;
@@ -858,7 +857,7 @@ impl<'a> SentenceContext<'a> {
     /// and adverbs, or one adjective): "Russia demands", "Moscow's other
     /// demands", "the U.S. proposal", "its proposals". `None` for a noun
     /// without one ("conflicting demands", "hostage-takers' demands").
-    fn subject_before(&self, anchor: Span) -> Option<Party> {
+    fn subject_before(&self, anchor: Span) -> Option<Party<'a>> {
         let mut skipped = 0;
         for (i, w) in matcher::words(&self.text[self.span.start..anchor.start]).rev().take(4) {
             let start = self.span.start + i;
@@ -874,7 +873,7 @@ impl<'a> SentenceContext<'a> {
                     }
             });
             if let Some(p) = party {
-                return Some(p.clone());
+                return Some(*p);
             }
             let lower = w.to_lowercase();
             if lower.ends_with("'s") || lower.ends_with("’s") || lower.ends_with('\'') {
@@ -976,7 +975,7 @@ impl<'a> SentenceContext<'a> {
                 });
             }
         };
-        let mut seen: Vec<(String, Stance, String)> = Vec::new();
+        let mut seen: Vec<(&'a str, Stance, &'static str)> = Vec::new();
         let mut objects: Vec<(Span, Stance)> = Vec::new();
         let mut previous_holders: Vec<Party> = Vec::new();
         for (k, m) in self.cues.iter().enumerate() {
@@ -1216,12 +1215,12 @@ impl<'a> SentenceContext<'a> {
             }
 
             // Target.
-            let holder_codes: Vec<&str> = holders.iter().map(|h| h.code.as_str()).collect();
+            let holder_codes: Vec<&str> = holders.iter().map(|h| h.code).collect();
             let target = if pattern.before == Some(Slot::Target) {
                 self.parties
                     .iter()
-                    .rfind(|p| p.span.end <= m.span.start && !holder_codes.contains(&p.code.as_str()))
-                    .map(|p| p.code.clone())
+                    .rfind(|p| p.span.end <= m.span.start && !holder_codes.contains(&p.code))
+                    .map(|p| p.code)
             } else if let (Some(g), Some((Slot::Target, _))) = (gap, &pattern.gap) {
                 self.first_party_in(g, &holder_codes)
             } else {
@@ -1239,7 +1238,7 @@ impl<'a> SentenceContext<'a> {
 
             // What a proposal asks of another party ("Israel withdrawing
             // its troops") is a demand on it; the rest is offered (SPEC §6).
-            let mut findings: Vec<(&'static str, Stance, String)> = Vec::new();
+            let mut findings: Vec<(&'static str, Stance, Cow<'a, str>)> = Vec::new();
             let parts = if stance == Stance::Offer {
                 self.items(object)
             } else {
@@ -1256,11 +1255,11 @@ impl<'a> SentenceContext<'a> {
                     .or_else(|| self.restricted(core, &holder_codes));
                 let (part_stance, part_target) = match asked {
                     Some(code) if stance == Stance::Offer => (Stance::Demand, code),
-                    _ => (stance, target.clone()),
+                    _ => (stance, target),
                 };
                 for issue in self.issues_in(part, condition.map(|c| c.span)) {
                     if !findings.iter().any(|f| f.0 == issue && f.1 == part_stance) {
-                        findings.push((issue, part_stance, part_target.clone()));
+                        findings.push((issue, part_stance, Cow::Borrowed(part_target)));
                     }
                 }
             }
@@ -1268,7 +1267,7 @@ impl<'a> SentenceContext<'a> {
                 && let Some(c) = condition
                 && let Some(issue) = self.issues_in(c.span, None).first()
             {
-                findings.push((issue, stance, target.clone()));
+                findings.push((issue, stance, Cow::Borrowed(target)));
             }
             // "rejected the demand", "welcomed the proposal": the issues of
             // the claim it refers back to.
@@ -1286,12 +1285,12 @@ impl<'a> SentenceContext<'a> {
                         && let Some(&issue) = issue
                         && !findings.iter().any(|f| f.0 == issue)
                     {
-                        findings.push((issue, stance, antecedent.party.clone()));
+                        findings.push((issue, stance, Cow::Owned(antecedent.party.clone())));
                     }
                 }
             }
             if findings.is_empty() {
-                findings.push(("other", stance, target.clone()));
+                findings.push(("other", stance, Cow::Borrowed(target)));
             }
             let mode = if self.in_quote(m.span) {
                 Mode::Quote
@@ -1299,7 +1298,7 @@ impl<'a> SentenceContext<'a> {
                 Mode::Reported
             };
             let object_text = self.object_text(object, condition);
-            let who: Vec<&str> = holders.iter().map(|h| h.code.as_str()).collect();
+            let who: Vec<&str> = holders.iter().map(|h| h.code).collect();
             note(
                 m,
                 format!(
@@ -1358,7 +1357,7 @@ impl<'a> SentenceContext<'a> {
                             holder,
                             stance: Stance::Demand,
                             issue,
-                            target: &target,
+                            target,
                             object: self.slice(c.span),
                             condition: "",
                             mode,
@@ -1406,7 +1405,7 @@ impl<'a> SentenceContext<'a> {
     /// withdrawing its troops", "that Israel allow aid"), when it is
     /// another party than the holder and is named (not a bare adjective
     /// nor a pronoun): the one the item asks something of.
-    fn actor_of(&self, item: Span, holders: &[&str]) -> Option<String> {
+    fn actor_of(&self, item: Span, holders: &[&str]) -> Option<&'a str> {
         let text = self.slice(item);
         let lead = text.len() - text.trim_start().len();
         let lead = lead + text.trim_start().strip_prefix("that ").map_or(0, |_| "that ".len());
@@ -1419,13 +1418,13 @@ impl<'a> SentenceContext<'a> {
             .map(|(_, w)| w)?;
         let verb_like =
             next.starts_with(|c: char| c.is_lowercase()) && !DETERMINERS.contains(&next) && !next.ends_with("'s");
-        (verb_like && p.holder && !holders.contains(&p.code.as_str()) && p.code != "NONE").then(|| p.code.clone())
+        (verb_like && p.holder && !holders.contains(&p.code) && p.code != "NONE").then_some(p.code)
     }
 
     /// The party an item restricts ("limitations on Iran's enrichment", "a
     /// downsizing of its nuclear infrastructure"): a proposal's limits on
     /// another party are what it asks of that party.
-    fn restricted(&self, item: Span, holders: &[&str]) -> Option<String> {
+    fn restricted(&self, item: Span, holders: &[&str]) -> Option<&'a str> {
         let text = self.slice(item).to_lowercase();
         let at = matcher::words(&text)
             .find(|(_, w)| RESTRICTIONS.iter().any(|r| w.starts_with(r)))?
@@ -1438,12 +1437,12 @@ impl<'a> SentenceContext<'a> {
             .iter()
             .find(|p| {
                 after.contains(p.span)
-                    && !holders.contains(&p.code.as_str())
+                    && !holders.contains(&p.code)
                     && p.code != "NONE"
                     && (self.text[p.span.end..].starts_with(['\'', '’'])
                         || matches!(self.slice(p.span), "its" | "their"))
             })
-            .map(|p| p.code.clone())
+            .map(|p| p.code)
     }
 
     /// The "for ..." phrase of a concession's object, as a condition.
@@ -1461,18 +1460,15 @@ impl<'a> SentenceContext<'a> {
         })
     }
 
-    fn speaker_or_last(&self) -> Option<Party> {
-        self.speaker
-            .clone()
-            .or_else(|| self.last_speaker.clone())
-            .map(|(code, name)| Party {
-                span: Span::new(self.span.start, self.span.start),
-                code,
-                name,
-                holder: true,
-                pronoun: false,
-                pair: false,
-            })
+    fn speaker_or_last(&self) -> Option<Party<'a>> {
+        self.speaker.or(self.last_speaker).map(|(code, name)| Party {
+            span: Span::new(self.span.start, self.span.start),
+            code,
+            name,
+            holder: true,
+            pronoun: false,
+            pair: false,
+        })
     }
 
     fn clause_start_for_condition(&self, pos: usize) -> usize {
@@ -1552,23 +1548,20 @@ impl<'a> SentenceContext<'a> {
         end.max(start)
     }
 
-    fn first_party_in(&self, span: Span, exclude: &[&str]) -> Option<String> {
+    fn first_party_in(&self, span: Span, exclude: &[&str]) -> Option<&'a str> {
         self.parties
             .iter()
-            .find(|p| span.contains(p.span) && !exclude.contains(&p.code.as_str()) && p.code != "NONE")
-            .map(|p| p.code.clone())
+            .find(|p| span.contains(p.span) && !exclude.contains(&p.code) && p.code != "NONE")
+            .map(|p| p.code)
     }
 
-    fn first_party_in_object(&self, object: Span, exclude: &[&str]) -> Option<String> {
+    fn first_party_in_object(&self, object: Span, exclude: &[&str]) -> Option<&'a str> {
         self.parties
             .iter()
             .find(|p| {
-                object.contains(p.span)
-                    && !self.in_condition(p.span)
-                    && !exclude.contains(&p.code.as_str())
-                    && p.code != "NONE"
+                object.contains(p.span) && !self.in_condition(p.span) && !exclude.contains(&p.code) && p.code != "NONE"
             })
-            .map(|p| p.code.clone())
+            .map(|p| p.code)
     }
 
     /// Distinct issues of the phrases in `span` outside condition clauses
@@ -1656,8 +1649,8 @@ impl<'a> SentenceContext<'a> {
         }
     }
 
-    fn push(&self, out: &mut Vec<Claim>, seen: &mut Vec<(String, Stance, String)>, c: ClaimParts<'_>) {
-        let key = (c.holder.code.clone(), c.stance, c.issue.to_string());
+    fn push(&self, out: &mut Vec<Claim>, seen: &mut Vec<(&'a str, Stance, &'static str)>, c: ClaimParts<'_, 'a>) {
+        let key = (c.holder.code, c.stance, c.issue);
         if seen.contains(&key) {
             return;
         }
@@ -1665,8 +1658,8 @@ impl<'a> SentenceContext<'a> {
         let original = self.norm.original(self.span);
         out.push(Claim {
             article: self.article.id.clone(),
-            party: c.holder.code.clone(),
-            speaker: c.holder.name.clone(),
+            party: c.holder.code.to_string(),
+            speaker: c.holder.name.to_string(),
             stance: c.stance,
             issue: c.issue.to_string(),
             target: c.target.to_string(),
@@ -1763,10 +1756,10 @@ const CONCESSION_VERBS: &[&str] = &[
     "renounce",
 ];
 
-struct ClaimParts<'c> {
-    holder: &'c Party,
+struct ClaimParts<'c, 'a> {
+    holder: &'c Party<'a>,
     stance: Stance,
-    issue: &'c str,
+    issue: &'static str,
     target: &'c str,
     object: &'c str,
     condition: &'c str,

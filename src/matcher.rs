@@ -21,21 +21,22 @@ pub enum Pronoun {
 }
 
 /// A party mention as found in the text, before pronouns are resolved.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Mention {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mention<'l> {
     pub span: Span,
-    pub what: MentionKind,
+    pub what: MentionKind<'l>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum MentionKind {
+/// Codes and names borrow from the lexicon: a mention costs no allocation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MentionKind<'l> {
     /// An alias of the lexicon; `holder` is false for a demonym adjective
     /// not followed by a role noun ("Russian territory"), which can be a
     /// target but not a holder.
     Party {
-        code: String,
+        code: &'l str,
         kind: AliasKind,
-        name: String,
+        name: &'l str,
         holder: bool,
         plural: bool,
     },
@@ -89,7 +90,7 @@ fn whole_words(matcher: &AhoCorasick, s: &str, prefix: impl Fn(usize) -> bool) -
 }
 
 /// Party mentions in `sentence` (a span of `text`), on `date` (yyyymmdd).
-pub fn mentions(lex: &Lexicon, text: &str, sentence: Span, date: Option<u32>) -> Vec<Mention> {
+pub fn mentions<'l>(lex: &'l Lexicon, text: &str, sentence: Span, date: Option<u32>) -> Vec<Mention<'l>> {
     let s = &text[sentence.start..sentence.end];
     let mut out = Vec::new();
     for (m_start, m_end, pattern) in whole_words(&lex.party_matcher, s, |_| false) {
@@ -120,9 +121,9 @@ pub fn mentions(lex: &Lexicon, text: &str, sentence: Span, date: Option<u32>) ->
         out.push(Mention {
             span: Span::new(sentence.start + m_start, sentence.start + end),
             what: MentionKind::Party {
-                code: alias.code.clone(),
+                code: &alias.code,
                 kind: alias.kind,
-                name: alias.name.clone(),
+                name: &alias.name,
                 holder,
                 plural,
             },
@@ -155,8 +156,8 @@ pub fn mentions(lex: &Lexicon, text: &str, sentence: Span, date: Option<u32>) ->
 /// title says whom the person speaks for when the text was written, so its
 /// party wins over the person's date-ranged rows — unless the title is a
 /// former one ("former Prime Minister ...").
-fn titled_persons(mentions: Vec<Mention>, text: &str) -> Vec<Mention> {
-    let mut out: Vec<Mention> = Vec::with_capacity(mentions.len());
+fn titled_persons<'l>(mentions: Vec<Mention<'l>>, text: &str) -> Vec<Mention<'l>> {
+    let mut out: Vec<Mention<'l>> = Vec::with_capacity(mentions.len());
     for m in mentions {
         if let (
             Some(Mention {
@@ -192,9 +193,9 @@ fn titled_persons(mentions: Vec<Mention>, text: &str) -> Vec<Mention> {
                 let merged = Mention {
                     span: Span::new(title_span.start, m.span.end),
                     what: MentionKind::Party {
-                        code: if former { person_code.clone() } else { code.clone() },
+                        code: if former { person_code } else { code },
                         kind: AliasKind::Person,
-                        name: name.clone(),
+                        name,
                         holder: true,
                         plural: false,
                     },
