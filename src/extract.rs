@@ -967,11 +967,13 @@ impl<'a> SentenceContext<'a> {
     }
 
     fn claims(&self, lex: &Lexicon, sentence_index: usize, out: &mut Vec<Claim>, mut notes: Option<&mut Vec<CueNote>>) {
-        let mut note = |m: &CueMatch, decision: String| {
+        // Decisions are written only for a trace: the closure that words
+        // one runs only then.
+        let mut note = |m: &CueMatch, decision: &dyn Fn() -> String| {
             if let Some(n) = notes.as_deref_mut() {
                 n.push(CueNote {
                     cue: self.slice(m.span).to_string(),
-                    decision,
+                    decision: decision(),
                 });
             }
         };
@@ -980,11 +982,11 @@ impl<'a> SentenceContext<'a> {
         let mut previous_holders: Vec<Party> = Vec::new();
         for (k, m) in self.cues.iter().enumerate() {
             if self.in_condition(m.span) {
-                note(m, "dropped: inside a condition clause, so hypothetical".into());
+                note(m, &|| "dropped: inside a condition clause, so hypothetical".into());
                 continue;
             }
             let Some((row, pattern, gap, cue_end)) = self.fit(lex, m) else {
-                note(m, "dropped: the construction's closing words are missing".into());
+                note(m, &|| "dropped: the construction's closing words are missing".into());
                 continue;
             };
             let cue = &lex.cues[row];
@@ -992,10 +994,9 @@ impl<'a> SentenceContext<'a> {
                 continue;
             };
             if self.after_obligation(m.span) {
-                note(
-                    m,
-                    "dropped: what someone must do is another party's demand, not a stance".into(),
-                );
+                note(m, &|| {
+                    "dropped: what someone must do is another party's demand, not a stance".into()
+                });
                 continue;
             }
             let possessor = if cue.needs == Needs::Subject {
@@ -1006,7 +1007,7 @@ impl<'a> SentenceContext<'a> {
                 match owner.cloned().or_else(|| self.subject_before(m.span)) {
                     Some(p) => Some(p),
                     None => {
-                        note(m, "dropped: a noun here, without its holder right before it".into());
+                        note(m, &|| "dropped: a noun here, without its holder right before it".into());
                         continue;
                     }
                 }
@@ -1023,18 +1024,17 @@ impl<'a> SentenceContext<'a> {
             // right after its subject is what the demand asks, not a stance
             // of that subject.
             if outer_cue.is_some_and(|(_, s)| s == Stance::Demand) && self.subjunctive(m.span) {
-                note(m, "dropped: what an earlier demand asks (subjunctive)".into());
+                note(m, &|| "dropped: what an earlier demand asks (subjunctive)".into());
                 continue;
             }
             let preceded_by_to = self.text[self.span.start..m.span.start].trim_end().ends_with(" to");
             if outer.is_some() && preceded_by_to {
-                note(
-                    m,
+                note(m, &|| {
                     format!(
                         "dropped: content of an earlier cue's object (\"to {}\")",
                         self.slice(m.span)
-                    ),
-                );
+                    )
+                });
                 continue;
             }
 
@@ -1099,26 +1099,23 @@ impl<'a> SentenceContext<'a> {
             // "Both sides agreed" reports an event; "both sides agree to ..."
             // in a plan's steps describes what the plan asks.
             if !holders.is_empty() && holders.iter().all(|h| h.pair) && !self.past(m.span) {
-                note(
-                    m,
-                    "dropped: \"both sides\" with a verb not in the past describes a plan".into(),
-                );
+                note(m, &|| {
+                    "dropped: \"both sides\" with a verb not in the past describes a plan".into()
+                });
                 continue;
             }
             if holders.is_empty() {
-                note(
-                    m,
-                    format!("dropped: no party holds this {} (pattern {:?})", stance, cue.source),
-                );
+                note(m, &|| {
+                    format!("dropped: no party holds this {} (pattern {:?})", stance, cue.source)
+                });
                 continue;
             }
             if let Some(o) = outer
                 && !holders.iter().all(|h| !h.pronoun && o.contains(h.span))
             {
-                note(
-                    m,
-                    "dropped: inside an earlier cue's object without a subject of its own".into(),
-                );
+                note(m, &|| {
+                    "dropped: inside an earlier cue's object without a subject of its own".into()
+                });
                 continue;
             }
             previous_holders = holders.clone();
@@ -1194,18 +1191,20 @@ impl<'a> SentenceContext<'a> {
                 .or(price);
 
             if cue.needs == Needs::Condition && condition.is_none() {
-                note(m, format!("dropped: {stance} only on a condition, and none is stated"));
+                note(m, &|| {
+                    format!("dropped: {stance} only on a condition, and none is stated")
+                });
                 continue;
             }
             if cue.needs == Needs::Directive && self.statement_of_fact(object) {
-                note(m, "dropped: its content states a fact, it asks for nothing".into());
+                note(m, &|| "dropped: its content states a fact, it asks for nothing".into());
                 continue;
             }
             if self.negated(m.span, holder_end.min(m.span.start)) {
                 match cue.negated {
                     Some(s) => stance = s,
                     None => {
-                        note(m, format!("dropped: negated {stance} has no opposite"));
+                        note(m, &|| format!("dropped: negated {stance} has no opposite"));
                         continue;
                     }
                 }
@@ -1298,12 +1297,10 @@ impl<'a> SentenceContext<'a> {
                 Mode::Reported
             };
             let object_text = self.object_text(object, condition);
-            let who: Vec<&str> = holders.iter().map(|h| h.code).collect();
-            note(
-                m,
+            note(m, &|| {
                 format!(
                     "{} {} on {} (pattern {:?}; holder {}; target {}; object {:?}{})",
-                    who.join("+"),
+                    holders.iter().map(|h| h.code).collect::<Vec<_>>().join("+"),
                     stance,
                     findings
                         .iter()
@@ -1323,8 +1320,8 @@ impl<'a> SentenceContext<'a> {
                     if target.is_empty() { "-" } else { &target },
                     object_text,
                     condition.map_or(String::new(), |c| format!("; condition {:?}", self.slice(c.span)))
-                ),
-            );
+                )
+            });
             let condition_text = condition.map_or("", |c| self.slice(c.span));
             for holder in &holders {
                 for (issue, stance, target) in &findings {
