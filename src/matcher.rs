@@ -69,6 +69,16 @@ pub fn on_word_boundaries(text: &str, start: usize, end: usize, prefix: bool) ->
     before_ok && after_ok
 }
 
+/// Whether a word may start at byte `at` of `s` (a character boundary):
+/// no word character right before it.
+fn word_start(s: &str, at: usize) -> bool {
+    match at.checked_sub(1).map(|i| s.as_bytes()[i]) {
+        None => true,
+        Some(b) if b.is_ascii() => !is_word_char(b as char),
+        Some(_) => !s[..at].chars().next_back().is_some_and(is_word_char),
+    }
+}
+
 /// Whole-word matches of `matcher` in `s`, leftmost-longest among those on
 /// word boundaries: a longer phrase that fails the boundary check ("threatened
 /// to" in "threatened today") does not hide a shorter one that passes.
@@ -303,38 +313,46 @@ pub struct Condition {
 /// the end of the sentence.
 pub fn conditions(text: &str, sentence: Span) -> Vec<Condition> {
     let s = &text[sentence.start..sentence.end];
-    let lower = s.to_ascii_lowercase();
+    let bytes = s.as_bytes();
     let mut out: Vec<Condition> = Vec::new();
     let mut from = 0;
-    'scan: while from < lower.len() {
-        // Markers start words: try them only where a word starts.
-        let at_word_start = lower.as_bytes()[from].is_ascii_alphabetic()
-            && lower[..from].chars().next_back().is_none_or(|c| !is_word_char(c));
-        for marker in CONDITION_MARKERS.iter().filter(|_| at_word_start) {
-            if marker.as_bytes()[0] != lower.as_bytes()[from]
-                || !lower[from..].starts_with(marker)
-                || !on_word_boundaries(&lower, from, from + marker.len(), false)
-            {
-                continue;
-            }
-            let before = lower[..from].trim_end();
-            if before.ends_with("even") || before.ends_with("as") || before.ends_with("what") {
-                break;
-            }
-            let end = from + s[from..].find([',', ';', '—', ':']).unwrap_or(s.len() - from);
-            let end = s[..end]
-                .trim_end_matches(['.', '”', '"', ' '])
-                .len()
-                .max(from + marker.len());
-            let lead = s[..from].trim_end_matches(['“', '"', ' ', '\u{a0}']);
-            out.push(Condition {
-                span: Span::new(sentence.start + from, sentence.start + end),
-                after_comma: lead.ends_with([',', '—', ';']),
-            });
-            from = end.max(from + 1);
-            continue 'scan;
+    while from < bytes.len() {
+        // Markers start words, and every marker's first letter is one of
+        // a few: most positions are passed over on one byte.
+        // (A byte that fails here may be inside a character: only ASCII
+        // letters, always on a boundary, go on.)
+        let first = bytes[from].to_ascii_lowercase();
+        if !matches!(first, b'o' | b'i' | b'b' | b'p' | b'a' | b's' | b'u') || !word_start(s, from) {
+            from += 1;
+            continue;
         }
-        from += lower[from..].chars().next().map_or(1, char::len_utf8);
+        let marker = CONDITION_MARKERS.iter().find(|marker| {
+            bytes.len() - from >= marker.len()
+                && bytes[from..from + marker.len()].eq_ignore_ascii_case(marker.as_bytes())
+                && on_word_boundaries(s, from, from + marker.len(), false)
+        });
+        let Some(marker) = marker else {
+            from += 1;
+            continue;
+        };
+        let before = s[..from].trim_end().as_bytes();
+        let after_word =
+            |w: &str| before.len() >= w.len() && before[before.len() - w.len()..].eq_ignore_ascii_case(w.as_bytes());
+        if after_word("even") || after_word("as") || after_word("what") {
+            from += 1;
+            continue;
+        }
+        let end = from + s[from..].find([',', ';', '—', ':']).unwrap_or(s.len() - from);
+        let end = s[..end]
+            .trim_end_matches(['.', '”', '"', ' '])
+            .len()
+            .max(from + marker.len());
+        let lead = s[..from].trim_end_matches(['“', '"', ' ', '\u{a0}']);
+        out.push(Condition {
+            span: Span::new(sentence.start + from, sentence.start + end),
+            after_comma: lead.ends_with([',', '—', ';']),
+        });
+        from = end.max(from + 1);
     }
     out
 }
