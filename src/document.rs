@@ -513,6 +513,11 @@ pub fn dateline_len(sentence: &str) -> usize {
 fn dateline(input: &str) -> IResult<&str, &str> {
     let fail = || nom::Err::Error(nom::error::Error::new(input, nom::error::ErrorKind::Verify));
     let window = &input[..floor_char_boundary(input, 100)];
+    // Every dash is '-' or starts with the byte 0xE2: most sentences have
+    // neither near their start.
+    if !window.bytes().any(|b| b == b'-' || b == 0xE2) {
+        return Err(fail());
+    }
     let dash = ["—", "–", " - ", " -- "]
         .iter()
         .filter_map(|d| window.find(d))
@@ -611,8 +616,24 @@ impl Normalized {
     pub fn new(original: &str) -> Normalized {
         let mut text = String::with_capacity(original.len());
         let mut map = Vec::with_capacity(original.len() + 1);
+        let bytes = original.as_bytes();
         let mut in_space = false;
-        for (i, c) in original.char_indices() {
+        let mut i = 0;
+        while i < bytes.len() {
+            // A run of ASCII characters other than horizontal space is
+            // copied as it is, in one step.
+            let run = bytes[i..]
+                .iter()
+                .position(|&b| !b.is_ascii() || matches!(b, b' ' | b'\t' | b'\x0b' | b'\x0c'))
+                .unwrap_or(bytes.len() - i);
+            if run > 0 {
+                text.push_str(&original[i..i + run]);
+                map.extend(i as u32..(i + run) as u32);
+                in_space = false;
+                i += run;
+                continue;
+            }
+            let c = original[i..].chars().next().expect("not at the end");
             let horizontal_space = c != '\n' && c != '\r' && (c.is_whitespace() || c == '\u{feff}');
             if horizontal_space {
                 if !in_space {
@@ -620,13 +641,12 @@ impl Normalized {
                     map.push(i as u32);
                 }
                 in_space = true;
-                continue;
+            } else {
+                in_space = false;
+                text.push(c);
+                map.extend(i as u32..(i + c.len_utf8()) as u32);
             }
-            in_space = false;
-            let start = text.len();
-            text.push(c);
-            map.extend((0..c.len_utf8()).map(|k| (i + k) as u32));
-            debug_assert_eq!(text.len() - start, c.len_utf8());
+            i += c.len_utf8();
         }
         let drops = weekday_adverbials(&text);
         if drops.is_empty() {
