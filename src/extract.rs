@@ -291,7 +291,7 @@ struct SentenceContext<'a> {
     article: &'a Article,
     span: Span,
     parties: Vec<Party<'a>>,
-    cues: Vec<CueMatch>,
+    cues: Vec<CueMatch<'a>>,
     issues: Vec<IssueMatch>,
     conditions: Vec<Condition>,
     quotes: Vec<Span>,
@@ -925,10 +925,7 @@ impl<'a> SentenceContext<'a> {
     /// Tries the cue rows starting at `m` and returns the first that fits:
     /// the row, its gap span and the end of its closing words.
     fn fit<'l>(&self, lex: &'l Lexicon, m: &CueMatch) -> Option<(usize, &'l Pattern, Option<Span>, usize)> {
-        let mut rows: Vec<usize> = m.cues.clone();
-        // Constructions with a gap are more specific: try them first.
-        rows.sort_by_key(|&i| lex.cues[i].pattern.gap.is_none());
-        for i in rows {
+        for &i in m.cues {
             let p = &lex.cues[i].pattern;
             match &p.gap {
                 None => return Some((i, p, None, m.span.end)),

@@ -248,7 +248,8 @@ pub struct Lexicon {
     /// For each party pattern: the alias rows it may denote.
     pub(crate) party_patterns: Vec<Vec<usize>>,
     pub(crate) cue_matcher: AhoCorasick,
-    /// For each cue anchor spelling: the cues it starts.
+    /// For each cue anchor spelling: the cues it starts, those with a gap
+    /// first.
     pub(crate) cue_patterns: Vec<Vec<usize>>,
     pub(crate) issue_matcher: AhoCorasick,
     pub(crate) issue_patterns: Vec<usize>,
@@ -388,6 +389,10 @@ impl Lexicon {
                     cue_patterns[slot].push(i);
                 }
             }
+        }
+        // Constructions with a gap are more specific: tried first.
+        for rows in &mut cue_patterns {
+            rows.sort_by_key(|&i| cues[i].pattern.gap.is_none());
         }
         let cue_matcher = build(&cue_strings, true)?;
 

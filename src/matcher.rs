@@ -43,11 +43,12 @@ pub enum MentionKind<'l> {
     Pronoun(Pronoun),
 }
 
-/// A stance cue anchor found in the text, with the cue rows it may start.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CueMatch {
+/// A stance cue anchor found in the text, with the cue rows it may start
+/// (those with a gap first).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CueMatch<'l> {
     pub span: Span,
-    pub cues: Vec<usize>,
+    pub cues: &'l [usize],
 }
 
 /// An issue phrase found in the text.
@@ -252,13 +253,13 @@ pub fn words(s: &str) -> impl DoubleEndedIterator<Item = (usize, &str)> {
 }
 
 /// Stance cue anchors in the sentence.
-pub fn cues(lex: &Lexicon, text: &str, sentence: Span) -> Vec<CueMatch> {
+pub fn cues<'l>(lex: &'l Lexicon, text: &str, sentence: Span) -> Vec<CueMatch<'l>> {
     let s = &text[sentence.start..sentence.end];
     whole_words(&lex.cue_matcher, s, |_| false)
         .into_iter()
         .map(|(start, end, pattern)| CueMatch {
             span: Span::new(sentence.start + start, sentence.start + end),
-            cues: lex.cue_patterns[pattern].clone(),
+            cues: &lex.cue_patterns[pattern],
         })
         .collect()
 }
