@@ -2,6 +2,8 @@
 //! pronouns), stance cue anchors, issue phrases, condition clauses and
 //! quotations. Everything here is a span in the article text.
 
+use std::sync::LazyLock;
+
 use aho_corasick::AhoCorasick;
 
 use crate::document::Span;
@@ -310,50 +312,52 @@ pub struct Condition {
     pub after_comma: bool,
 }
 
+/// Finds the condition markers, any case, with a vectorised prefilter:
+/// most sentences have none.
+static CONDITION_MATCHER: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(CONDITION_MARKERS)
+        .expect("the condition markers compile")
+});
+
 /// Condition clauses of the sentence: from the marker to the next comma or
-/// the end of the sentence.
+/// the end of the sentence. At each word start the longest marker on word
+/// boundaries is taken; markers inside a clause already found are skipped.
 pub fn conditions(text: &str, sentence: Span) -> Vec<Condition> {
     let s = &text[sentence.start..sentence.end];
-    let bytes = s.as_bytes();
+    let mut found: Vec<(usize, usize)> = CONDITION_MATCHER
+        .find_overlapping_iter(s)
+        .map(|m| (m.start(), m.pattern().as_usize()))
+        .collect();
+    // By position, then in the markers' order (longest first).
+    found.sort_unstable();
     let mut out: Vec<Condition> = Vec::new();
     let mut from = 0;
-    while from < bytes.len() {
-        // Markers start words, and every marker's first letter is one of
-        // a few: most positions are passed over on one byte.
-        // (A byte that fails here may be inside a character: only ASCII
-        // letters, always on a boundary, go on.)
-        let first = bytes[from].to_ascii_lowercase();
-        if !matches!(first, b'o' | b'i' | b'b' | b'p' | b'a' | b's' | b'u') || !word_start(s, from) {
-            from += 1;
+    for (at, pattern) in found {
+        let marker = CONDITION_MARKERS[pattern];
+        if at < from || !word_start(s, at) || !on_word_boundaries(s, at, at + marker.len(), false) {
             continue;
         }
-        let marker = CONDITION_MARKERS.iter().find(|marker| {
-            bytes.len() - from >= marker.len()
-                && bytes[from..from + marker.len()].eq_ignore_ascii_case(marker.as_bytes())
-                && on_word_boundaries(s, from, from + marker.len(), false)
-        });
-        let Some(marker) = marker else {
-            from += 1;
-            continue;
-        };
-        let before = s[..from].trim_end().as_bytes();
+        let before = s[..at].trim_end().as_bytes();
         let after_word =
             |w: &str| before.len() >= w.len() && before[before.len() - w.len()..].eq_ignore_ascii_case(w.as_bytes());
         if after_word("even") || after_word("as") || after_word("what") {
-            from += 1;
+            // Not a condition, whatever marker starts here.
+            from = at + 1;
             continue;
         }
-        let end = from + s[from..].find([',', ';', '—', ':']).unwrap_or(s.len() - from);
+        let end = at + s[at..].find([',', ';', '—', ':']).unwrap_or(s.len() - at);
         let end = s[..end]
             .trim_end_matches(['.', '”', '"', ' '])
             .len()
-            .max(from + marker.len());
-        let lead = s[..from].trim_end_matches(['“', '"', ' ', '\u{a0}']);
+            .max(at + marker.len());
+        let lead = s[..at].trim_end_matches(['“', '"', ' ', '\u{a0}']);
         out.push(Condition {
-            span: Span::new(sentence.start + from, sentence.start + end),
+            span: Span::new(sentence.start + at, sentence.start + end),
             after_comma: lead.ends_with([',', '—', ';']),
         });
-        from = end.max(from + 1);
+        from = end.max(at + 1);
     }
     out
 }
