@@ -29,7 +29,9 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
+use aho_corasick::AhoCorasick;
 use serde::{Deserialize, Serialize};
 
 use crate::document::{self, Normalized, Span};
@@ -164,26 +166,22 @@ const PAIR_PHRASES: &[&str] = &[
     "the two governments",
 ];
 
+/// Finds the pair phrases, any case, with a vectorised prefilter: most
+/// sentences have none.
+static PAIR_MATCHER: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(PAIR_PHRASES)
+        .expect("the pair phrases compile")
+});
+
 /// Where `s` names the two sides ("both sides", "The two countries").
 fn pair_phrases(s: &str) -> Vec<Span> {
-    let lower = s.to_ascii_lowercase();
-    let mut out = Vec::new();
-    // Every phrase opens with "both " or "the two ": most sentences have
-    // neither.
-    if !lower.contains("both ") && !lower.contains("the two ") {
-        return out;
-    }
-    for phrase in PAIR_PHRASES {
-        let mut from = 0;
-        while let Some(i) = lower[from..].find(phrase) {
-            let start = from + i;
-            if matcher::on_word_boundaries(&lower, start, start + phrase.len(), false) {
-                out.push(Span::new(start, start + phrase.len()));
-            }
-            from = start + phrase.len();
-        }
-    }
-    out
+    PAIR_MATCHER
+        .find_overlapping_iter(s)
+        .filter(|m| matcher::on_word_boundaries(s, m.start(), m.end(), false))
+        .map(|m| Span::new(m.start(), m.end()))
+        .collect()
 }
 
 fn referent(kind: AliasKind, plural: bool) -> &'static [Pronoun] {

@@ -93,13 +93,16 @@ fn whole_words(matcher: &AhoCorasick, s: &str, prefix: impl Fn(usize) -> bool) -
         .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
         .collect();
     found.sort_by_key(|&(start, end, _)| (start, std::cmp::Reverse(end)));
-    let mut out: Vec<(usize, usize, usize)> = Vec::with_capacity(found.len());
-    for f in found {
-        if out.last().is_none_or(|last| f.0 >= last.1) {
-            out.push(f);
+    // Keep each match that starts where the last kept one ended or later.
+    let mut end = 0;
+    found.retain(|&(start, stop, _)| {
+        let keep = start >= end;
+        if keep {
+            end = stop;
         }
-    }
-    out
+        keep
+    });
+    found
 }
 
 /// Party mentions in `sentence` (a span of `text`), on `date` (yyyymmdd).
