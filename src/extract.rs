@@ -31,7 +31,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, MatchKind};
 use serde::{Deserialize, Serialize};
 
 use crate::document::{self, Normalized, Span};
@@ -167,10 +167,12 @@ const PAIR_PHRASES: &[&str] = &[
 ];
 
 /// Finds the pair phrases, any case, with a vectorised prefilter: most
-/// sentences have none.
+/// sentences have none. No phrase overlaps another, so the leftmost match
+/// at each place is the only one.
 static PAIR_MATCHER: LazyLock<AhoCorasick> = LazyLock::new(|| {
     AhoCorasick::builder()
         .ascii_case_insensitive(true)
+        .match_kind(MatchKind::LeftmostFirst)
         .build(PAIR_PHRASES)
         .expect("the pair phrases compile")
 });
@@ -178,7 +180,7 @@ static PAIR_MATCHER: LazyLock<AhoCorasick> = LazyLock::new(|| {
 /// Where `s` names the two sides ("both sides", "The two countries").
 fn pair_phrases(s: &str) -> Vec<Span> {
     PAIR_MATCHER
-        .find_overlapping_iter(s)
+        .find_iter(s)
         .filter(|m| matcher::on_word_boundaries(s, m.start(), m.end(), false))
         .map(|m| Span::new(m.start(), m.end()))
         .collect()
@@ -354,14 +356,14 @@ impl<'a> SentenceContext<'a> {
         }
         mentions.sort_by_key(|m| m.span.start);
         // "Both sides agreed": the two parties the article is about.
-        let pair = discourse.principal_two();
         let mut parties = Vec::new();
+        let mut pair = None;
         for at in pair_phrases(&text[body_start..span.end]) {
             let at = Span::new(body_start + at.start, body_start + at.end);
             if mentions.iter().any(|m| m.span.start < at.end && at.start < m.span.end) {
                 continue;
             }
-            for &(code, name) in pair.iter().flatten() {
+            for &(code, name) in pair.get_or_insert_with(|| discourse.principal_two()).iter().flatten() {
                 parties.push(Party {
                     span: at,
                     code,

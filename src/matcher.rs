@@ -4,7 +4,7 @@
 
 use std::sync::LazyLock;
 
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, Input, MatchKind};
 
 use crate::document::Span;
 use crate::lexicon::{AliasKind, Lexicon, PhraseRole};
@@ -315,11 +315,12 @@ pub struct Condition {
     pub after_comma: bool,
 }
 
-/// Finds the condition markers, any case, with a vectorised prefilter:
-/// most sentences have none.
+/// Finds where a condition marker starts, any case, with a vectorised
+/// prefilter: most sentences have none.
 static CONDITION_MATCHER: LazyLock<AhoCorasick> = LazyLock::new(|| {
     AhoCorasick::builder()
         .ascii_case_insensitive(true)
+        .match_kind(MatchKind::LeftmostFirst)
         .build(CONDITION_MARKERS)
         .expect("the condition markers compile")
 });
@@ -329,25 +330,30 @@ static CONDITION_MATCHER: LazyLock<AhoCorasick> = LazyLock::new(|| {
 /// boundaries is taken; markers inside a clause already found are skipped.
 pub fn conditions(text: &str, sentence: Span) -> Vec<Condition> {
     let s = &text[sentence.start..sentence.end];
-    let mut found: Vec<(usize, usize)> = CONDITION_MATCHER
-        .find_overlapping_iter(s)
-        .map(|m| (m.start(), m.pattern().as_usize()))
-        .collect();
-    // By position, then in the markers' order (longest first).
-    found.sort_unstable();
+    let bytes = s.as_bytes();
     let mut out: Vec<Condition> = Vec::new();
     let mut from = 0;
-    for (at, pattern) in found {
-        let marker = CONDITION_MARKERS[pattern];
-        if at < from || !word_start(s, at) || !on_word_boundaries(s, at, at + marker.len(), false) {
+    // The leftmost place where any marker starts; every marker there is
+    // then tried in order.
+    while let Some(found) = CONDITION_MATCHER.find(Input::new(s).range(from..)) {
+        let at = found.start();
+        // Markers start with an ASCII letter: the next byte is a boundary.
+        from = at + 1;
+        if !word_start(s, at) {
             continue;
         }
+        let marker = CONDITION_MARKERS.iter().find(|marker| {
+            bytes.len() - at >= marker.len()
+                && bytes[at..at + marker.len()].eq_ignore_ascii_case(marker.as_bytes())
+                && on_word_boundaries(s, at, at + marker.len(), false)
+        });
+        let Some(marker) = marker else {
+            continue;
+        };
         let before = s[..at].trim_end().as_bytes();
         let after_word =
             |w: &str| before.len() >= w.len() && before[before.len() - w.len()..].eq_ignore_ascii_case(w.as_bytes());
         if after_word("even") || after_word("as") || after_word("what") {
-            // Not a condition, whatever marker starts here.
-            from = at + 1;
             continue;
         }
         let end = at + s[at..].find([',', ';', '—', ':']).unwrap_or(s.len() - at);
