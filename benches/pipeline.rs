@@ -33,8 +33,8 @@ fn stages(c: &mut Criterion) {
             let mut found = 0;
             for s in &doc.sentences {
                 found += matcher::mentions(&lex, black_box(&text), s.span, None).len();
-                found += matcher::cues(&lex, &text, s.span).len();
-                found += matcher::issues(&lex, &text, s.span).len();
+                let (cues, issues) = matcher::phrases(&lex, &text, s.span);
+                found += cues.len() + issues.len();
             }
             found
         })

@@ -427,7 +427,8 @@ impl<'a> SentenceContext<'a> {
         // A cue word inside a party's name is not a cue ("United States"),
         // except a noun naming the party's act after its adjective ("the
         // Ukrainian proposal"), which the party holds.
-        let all_cues: Vec<CueMatch> = matcher::cues(lex, text, span)
+        let (cues_found, issues_found) = matcher::phrases(lex, text, span);
+        let all_cues: Vec<CueMatch> = cues_found
             .into_iter()
             .filter(|c| c.span.start >= body_start)
             .filter(|c| {
@@ -472,12 +473,11 @@ impl<'a> SentenceContext<'a> {
             });
         ctx.cues = cues;
         ctx.reports = reports.iter().map(|r| r.span).collect();
-        // Issue words matter to stance cues (and to a trace): most sentences
-        // have none.
+        // Issue words matter to stance cues (and to a trace).
         if !ctx.cues.is_empty() || traced {
             // An issue word inside a party's name is not an issue
             // ("Ukrainian negotiators", "the Peace Council").
-            ctx.issues = matcher::issues(lex, text, span)
+            ctx.issues = issues_found
                 .into_iter()
                 .filter(|m| !ctx.parties.iter().any(|p| !p.pronoun && p.span.contains(m.span)))
                 .collect();

@@ -247,11 +247,14 @@ pub struct Lexicon {
     pub(crate) party_matcher: AhoCorasick,
     /// For each party pattern: the alias rows it may denote.
     pub(crate) party_patterns: Vec<Vec<usize>>,
-    pub(crate) cue_matcher: AhoCorasick,
+    /// Cue anchor spellings, then issue phrase spellings: one pass finds
+    /// both.
+    pub(crate) phrase_matcher: AhoCorasick,
     /// For each cue anchor spelling: the cues it starts, those with a gap
     /// first.
     pub(crate) cue_patterns: Vec<Vec<usize>>,
-    pub(crate) issue_matcher: AhoCorasick,
+    /// For each issue phrase spelling (numbered after the cue spellings in
+    /// the phrase matcher): its issue phrase row.
     pub(crate) issue_patterns: Vec<usize>,
 }
 
@@ -394,7 +397,6 @@ impl Lexicon {
         for rows in &mut cue_patterns {
             rows.sort_by_key(|&i| cues[i].pattern.gap.is_none());
         }
-        let cue_matcher = build(&cue_strings, true)?;
 
         let mut issue_strings = Vec::new();
         let mut issue_patterns = Vec::new();
@@ -404,7 +406,7 @@ impl Lexicon {
                 issue_patterns.push(i);
             }
         }
-        let issue_matcher = build(&issue_strings, true)?;
+        let phrase_matcher = build(&[cue_strings, issue_strings].concat(), true)?;
 
         Ok(Lexicon {
             files: [src.parties.0, src.issues.0, src.cues.0, src.roles.0, src.members.0].map(str::to_string),
@@ -416,9 +418,8 @@ impl Lexicon {
             cameo,
             party_matcher,
             party_patterns,
-            cue_matcher,
+            phrase_matcher,
             cue_patterns,
-            issue_matcher,
             issue_patterns,
         })
     }

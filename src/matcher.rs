@@ -87,11 +87,21 @@ fn word_start(s: &str, at: usize) -> bool {
 /// to" in "threatened today") does not hide a shorter one that passes.
 /// `prefix(pattern)` says whether a pattern's last word may go on.
 fn whole_words(matcher: &AhoCorasick, s: &str, prefix: impl Fn(usize) -> bool) -> Vec<(usize, usize, usize)> {
-    let mut found: Vec<(usize, usize, usize)> = matcher
+    leftmost_longest(on_boundaries(matcher, s, prefix))
+}
+
+/// Every match of `matcher` in `s` on word boundaries, overlapping ones
+/// included: (start, end, pattern).
+fn on_boundaries(matcher: &AhoCorasick, s: &str, prefix: impl Fn(usize) -> bool) -> Vec<(usize, usize, usize)> {
+    matcher
         .find_overlapping_iter(s)
         .filter(|m| on_word_boundaries(s, m.start(), m.end(), prefix(m.pattern().as_usize())))
         .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
-        .collect();
+        .collect()
+}
+
+/// The leftmost-longest matches among `found`, which do not overlap.
+fn leftmost_longest(mut found: Vec<(usize, usize, usize)>) -> Vec<(usize, usize, usize)> {
     found.sort_by_key(|&(start, end, _)| (start, std::cmp::Reverse(end)));
     // Keep each match that starts where the last kept one ended or later.
     let mut end = 0;
@@ -257,32 +267,32 @@ pub fn words(s: &str) -> impl DoubleEndedIterator<Item = (usize, &str)> {
         .map(move |w| (w.as_ptr() as usize - s.as_ptr() as usize, w))
 }
 
-/// Stance cue anchors in the sentence.
-pub fn cues<'l>(lex: &'l Lexicon, text: &str, sentence: Span) -> Vec<CueMatch<'l>> {
+/// Stance cue anchors and issue phrases in the sentence, found in one pass
+/// of the lexicon's phrase matcher.
+pub fn phrases<'l>(lex: &'l Lexicon, text: &str, sentence: Span) -> (Vec<CueMatch<'l>>, Vec<IssueMatch>) {
     let s = &text[sentence.start..sentence.end];
-    whole_words(&lex.cue_matcher, s, |_| false)
+    let split = lex.cue_patterns.len();
+    let issue = |pattern: usize| &lex.issue_cues[lex.issue_patterns[pattern - split]];
+    let (cues, issues): (Vec<_>, Vec<_>) = on_boundaries(&lex.phrase_matcher, s, |p| p >= split && issue(p).prefix)
+        .into_iter()
+        .partition(|&(_, _, pattern)| pattern < split);
+    let at = |start: usize, end: usize| Span::new(sentence.start + start, sentence.start + end);
+    let cues = leftmost_longest(cues)
         .into_iter()
         .map(|(start, end, pattern)| CueMatch {
-            span: Span::new(sentence.start + start, sentence.start + end),
+            span: at(start, end),
             cues: &lex.cue_patterns[pattern],
         })
-        .collect()
-}
-
-/// Issue phrases in the sentence.
-pub fn issues(lex: &Lexicon, text: &str, sentence: Span) -> Vec<IssueMatch> {
-    let s = &text[sentence.start..sentence.end];
-    whole_words(&lex.issue_matcher, s, |p| lex.issue_cues[lex.issue_patterns[p]].prefix)
+        .collect();
+    let issues = leftmost_longest(issues)
         .into_iter()
-        .map(|(start, end, pattern)| {
-            let cue = &lex.issue_cues[lex.issue_patterns[pattern]];
-            IssueMatch {
-                span: Span::new(sentence.start + start, sentence.start + end),
-                issue: cue.issue,
-                role: cue.role,
-            }
+        .map(|(start, end, pattern)| IssueMatch {
+            span: at(start, end),
+            issue: issue(pattern).issue,
+            role: issue(pattern).role,
         })
-        .collect()
+        .collect();
+    (cues, issues)
 }
 
 /// Words that open a condition clause, lower case, longest first. "But
