@@ -79,6 +79,8 @@ fn hostile_shape(shape: &str, bytes: usize) -> String {
             "nested_quotes" => text.push_str(if text.len() < bytes / 2 { "\"“" } else { "”\"" }),
             "nested_brackets" => text.push_str(if text.len() < bytes / 2 { "([" } else { "])" }),
             "one_char_lines" => text.push_str("a\n"),
+            // One word of letters, "day" after "day".
+            "one_word" => text.push_str("day"),
             _ => unreachable!("unknown shape {shape}"),
         }
         i += 1;
@@ -96,6 +98,7 @@ fn hostile(c: &mut Criterion) {
         "nested_quotes",
         "nested_brackets",
         "one_char_lines",
+        "one_word",
     ] {
         for mb in [1, 4] {
             let article = Article {

@@ -461,6 +461,9 @@ mod tests {
             ("Monday's talks failed.", "Monday's talks failed."),
             ("the Ash Wednesday truce", "the Ash Wednesday truce"),
             ("since Sunday night", "since Sunday night"),
+            // Not a weekday: a longer word ending in one.
+            ("they agreed xWednesday to a truce", "they agreed xWednesday to a truce"),
+            ("they agreed Wednesday to a truce", "they agreed to a truce"),
         ];
         for (text, want) in cases {
             let n = Normalized::new(text);
@@ -566,11 +569,15 @@ fn weekday_adverbials(text: &str) -> Vec<Span> {
     let mut out = Vec::new();
     for (at, _) in text.match_indices("day") {
         let end = at + "day".len();
-        let start = text[..at]
-            .char_indices()
+        // The word's start: at most "Wednes" back, so that a long run of
+        // letters is not walked back over at every "day" in it.
+        let letters = text.as_bytes()[..at]
+            .iter()
             .rev()
-            .find(|(_, c)| !c.is_ascii_alphabetic())
-            .map_or(0, |(i, c)| i + c.len_utf8());
+            .take(7)
+            .take_while(|b| b.is_ascii_alphabetic())
+            .count();
+        let start = at - letters;
         if !WEEKDAYS.contains(&&text[start..end]) {
             continue;
         }

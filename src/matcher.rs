@@ -215,7 +215,8 @@ fn titled_persons<'l>(mentions: Vec<Mention<'l>>, text: &str) -> Vec<Mention<'l>
                     _ => false,
                 };
             if titled {
-                let former = text[..title_span.start].trim_end().to_lowercase().ends_with("former");
+                let before = text[..title_span.start].trim_end().as_bytes();
+                let former = before.len() >= 6 && before[before.len() - 6..].eq_ignore_ascii_case(b"former");
                 let merged = Mention {
                     span: Span::new(title_span.start, m.span.end),
                     what: MentionKind::Party {

@@ -195,6 +195,9 @@ fn pathological_shapes_complete() {
             format!("{}{CLAIM}{}", "([".repeat(5_000), "])".repeat(5_000)),
         ),
         ("1,000,000 one-character lines", "a\n".repeat(1_000_000)),
+        // Every "day" in it could end a weekday: the word is not walked
+        // back over each time (this took 70 s a megabyte).
+        ("1 MB word", "day".repeat(333_333)),
         ("periods only", ". ".repeat(200_000)),
     ];
     for (name, text) in &shapes {
