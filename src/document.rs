@@ -627,17 +627,20 @@ impl Normalized {
         let mut in_space = false;
         let mut i = 0;
         while i < bytes.len() {
-            // A run of ASCII characters other than horizontal space is
-            // copied as it is, in one step.
-            let run = bytes[i..]
-                .iter()
-                .position(|&b| !b.is_ascii() || matches!(b, b' ' | b'\t' | b'\x0b' | b'\x0c'))
-                .unwrap_or(bytes.len() - i);
-            if run > 0 {
-                text.push_str(&original[i..i + run]);
-                map.extend(i as u32..(i + run) as u32);
-                in_space = false;
-                i += run;
+            // A run of ASCII characters, single spaces included, is copied
+            // as it is, in one step.
+            let start = i;
+            while i < bytes.len() {
+                let b = bytes[i];
+                if !b.is_ascii() || matches!(b, b'\t' | b'\x0b' | b'\x0c') || (b == b' ' && in_space) {
+                    break;
+                }
+                in_space = b == b' ';
+                i += 1;
+            }
+            if i > start {
+                text.push_str(&original[start..i]);
+                map.extend(start as u32..i as u32);
                 continue;
             }
             let c = original[i..].chars().next().expect("not at the end");
