@@ -516,15 +516,14 @@ pub fn dateline_len(sentence: &str) -> usize {
 fn dateline(input: &str) -> IResult<&str, &str> {
     let fail = || nom::Err::Error(nom::error::Error::new(input, nom::error::ErrorKind::Verify));
     let window = &input[..floor_char_boundary(input, 100)];
-    // Every dash is '-' or starts with the byte 0xE2: most sentences have
-    // neither near their start.
-    if !window.bytes().any(|b| b == b'-' || b == 0xE2) {
-        return Err(fail());
-    }
-    let dash = ["—", "–", " - ", " -- "]
-        .iter()
-        .filter_map(|d| window.find(d))
-        .min()
+    // The first dash, in one pass: an em or en dash, or a hyphen between
+    // spaces.
+    let dash = (0..window.len())
+        .find(|&i| match window.as_bytes()[i] {
+            0xE2 => window[i..].starts_with(['—', '–']),
+            b' ' => window[i..].starts_with(" - ") || window[i..].starts_with(" -- "),
+            _ => false,
+        })
         .ok_or_else(fail)?;
     let head = input[..dash].trim_end();
     let words = head.split_whitespace().count();
