@@ -842,6 +842,14 @@ fn check_writable(path: &Path) -> Result<(), Error> {
     if path.is_dir() {
         return Err(unwritable("is a directory"));
     }
+    // A device or pipe is not opened to try it: opening a named pipe waits
+    // for its reader, and closing it again would end what the reader reads.
+    if in_place(path) {
+        return match std::fs::metadata(path) {
+            Ok(m) if m.permissions().readonly() => Err(unwritable("permission denied")),
+            _ => Ok(()),
+        };
+    }
     let tmp = temporary(path);
     match std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp) {
         Ok(_) => {
@@ -850,6 +858,13 @@ fn check_writable(path: &Path) -> Result<(), Error> {
         }
         Err(e) => Err(unwritable(&e.to_string())),
     }
+}
+
+/// Whether `path` is written in place: something that exists and is not a
+/// regular file (a device such as /dev/null, a named pipe), which cannot be
+/// replaced whole and must not be replaced by a file.
+fn in_place(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
 }
 
 /// The temporary file an output file is written to before it is renamed
@@ -869,11 +884,15 @@ fn temporary(path: &Path) -> PathBuf {
 
 /// Where output goes: standard output, or a file written whole or not at
 /// all (a temporary file beside it, renamed into place by
-/// [`Sink::finish`]; removed if the run fails first).
+/// [`Sink::finish`]; removed if the run fails first), or a device or named
+/// pipe, written in place.
 struct Sink {
     out: Box<dyn Write>,
-    /// (temporary file, destination) when writing to a file.
-    file: Option<(PathBuf, PathBuf)>,
+    /// The destination, unless it is standard output.
+    path: Option<PathBuf>,
+    /// The temporary file renamed to `path` when complete, unless `path`
+    /// is written in place.
+    tmp: Option<PathBuf>,
 }
 
 impl Sink {
@@ -881,20 +900,26 @@ impl Sink {
         let Some(path) = path else {
             return Ok(Sink {
                 out: Box::new(io::stdout()),
-                file: None,
+                path: None,
+                tmp: None,
             });
         };
-        let tmp = temporary(path);
-        let file = std::fs::File::create(&tmp).map_err(|e| Error::io(path, e))?;
+        let (file, tmp) = if in_place(path) {
+            let file = std::fs::OpenOptions::new().write(true).open(path);
+            (file, None)
+        } else {
+            let tmp = temporary(path);
+            (std::fs::File::create(&tmp), Some(tmp))
+        };
         Ok(Sink {
-            out: Box::new(io::BufWriter::new(file)),
-            file: Some((tmp, path.to_path_buf())),
+            out: Box::new(io::BufWriter::new(file.map_err(|e| Error::io(path, e))?)),
+            path: Some(path.to_path_buf()),
+            tmp,
         })
     }
 
     fn error(&self, source: io::Error) -> Error {
-        let path = self.file.as_ref().map_or(PathBuf::from("<stdout>"), |(_, p)| p.clone());
-        Error::io(path, source)
+        Error::io(self.path.clone().unwrap_or_else(|| PathBuf::from("<stdout>")), source)
     }
 
     fn write(&mut self, bytes: &[u8]) -> Result<(), Error> {
@@ -908,12 +933,12 @@ impl Sink {
     /// Completes the output: flushed, and a file renamed into place.
     fn finish(mut self) -> Result<(), Error> {
         self.flush()?;
-        if let Some((tmp, path)) = self.file.take() {
+        if let (Some(tmp), Some(path)) = (self.tmp.take(), &self.path) {
             // Closes the file before the rename.
             self.out = Box::new(io::sink());
-            std::fs::rename(&tmp, &path).map_err(|e| {
+            std::fs::rename(&tmp, path).map_err(|e| {
                 let _ = std::fs::remove_file(&tmp);
-                Error::io(&path, e)
+                Error::io(path, e)
             })?;
         }
         Ok(())
@@ -923,7 +948,7 @@ impl Sink {
 impl Drop for Sink {
     /// A run that ends before [`Sink::finish`] leaves no temporary file.
     fn drop(&mut self) {
-        if let Some((tmp, _)) = &self.file {
+        if let Some(tmp) = &self.tmp {
             let _ = std::fs::remove_file(tmp);
         }
     }

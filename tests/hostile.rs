@@ -320,6 +320,33 @@ fn data_file_errors_name_file_and_line_before_any_article_is_read() {
 
 // --- Output safety -------------------------------------------------------------
 
+/// A named pipe (like /dev/null or /dev/stdout) is written in place: it is
+/// not replaced by a regular file, and what reads it gets the output.
+#[cfg(unix)]
+#[test]
+fn a_device_or_pipe_is_written_in_place() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tmp("fifo");
+    let fifo = dir.join("out.csv");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("skipped: mkfifo is not available");
+        return;
+    }
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    let article = dir.join("article.txt");
+    std::fs::write(&article, format!("T\n\n{CLAIM}\n")).unwrap();
+    let o = demarche(&["extract", "--format", "csv", "-o", path(&fifo), path(&article)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let read = reader.join().unwrap();
+    assert!(read.starts_with("article,party,"), "{read}");
+    assert!(read.lines().count() > 1, "{read}");
+    assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
+}
+
 #[test]
 fn output_files_are_written_whole_or_not_at_all() {
     let dir = tmp("output");
