@@ -477,6 +477,44 @@ mod tests {
         assert_eq!(&text[span.start..span.end], "that");
     }
 
+    /// The map back, checked against a byte-for-byte map built the plain
+    /// way, on text with every kind of whitespace and a dropped weekday.
+    #[test]
+    fn stretches_agree_with_a_byte_for_byte_map() {
+        let text = "A\u{a0}\u{a0}demand\tthat \u{2003} Kyiv withdraw, Russia said on Tuesday that \u{feff}it\r\nwould\u{a0}“agree” to talks.";
+        // The plain way: one entry per byte of the normalised text.
+        let mut plain: Vec<(char, usize)> = Vec::new();
+        let mut in_space = false;
+        for (i, c) in text.char_indices() {
+            if c != '\n' && c != '\r' && (c.is_whitespace() || c == '\u{feff}') {
+                if !in_space {
+                    plain.push((' ', i));
+                }
+                in_space = true;
+            } else {
+                in_space = false;
+                plain.extend((0..c.len_utf8()).map(|k| (c, i + k)));
+            }
+        }
+        let n = Normalized::new(text);
+        let spaced: String = plain
+            .iter()
+            .filter(|(_, k)| text.is_char_boundary(*k))
+            .map(|(c, _)| *c)
+            .collect();
+        let dropped = spaced.find(" on Tuesday").unwrap();
+        plain.drain(dropped..dropped + " on Tuesday".len());
+        assert_eq!(n.text.len(), plain.len());
+        for (at, &(_, from)) in plain.iter().enumerate() {
+            assert_eq!(
+                n.original(Span::new(at, at + 1)).start,
+                from,
+                "byte {at} of {:?}",
+                n.text
+            );
+        }
+    }
+
     #[test]
     fn normalized_maps_back() {
         let text = "A\u{a0}\u{a0}demand\tthat  Kyiv.";
@@ -614,14 +652,25 @@ fn weekday_adverbials(text: &str) -> Vec<Span> {
 #[derive(Debug, Clone)]
 pub struct Normalized {
     pub text: String,
-    /// For each byte of `text`, the offset of the original byte it came from.
-    map: Vec<u32>,
+    /// The map back: (offset in `text`, original offset) where a stretch
+    /// copied byte for byte begins, in order. Most text is copied as it
+    /// is, so a stretch is long and the map is short.
+    stretches: Vec<(u32, u32)>,
+}
+
+/// Records that the byte of a normalised text at `at` came from original
+/// byte `from`, unless the last stretch already says so.
+fn map_byte(stretches: &mut Vec<(u32, u32)>, at: usize, from: usize) {
+    let (at, from) = (at as u32, from as u32);
+    if stretches.last().is_none_or(|&(n, o)| at - n != from - o) {
+        stretches.push((at, from));
+    }
 }
 
 impl Normalized {
     pub fn new(original: &str) -> Normalized {
         let mut text = String::with_capacity(original.len());
-        let mut map = Vec::with_capacity(original.len() + 1);
+        let mut stretches = Vec::new();
         let bytes = original.as_bytes();
         let mut in_space = false;
         let mut i = 0;
@@ -638,49 +687,77 @@ impl Normalized {
                 i += 1;
             }
             if i > start {
+                map_byte(&mut stretches, text.len(), start);
                 text.push_str(&original[start..i]);
-                map.extend(start as u32..i as u32);
                 continue;
             }
             let c = original[i..].chars().next().expect("not at the end");
             let horizontal_space = c != '\n' && c != '\r' && (c.is_whitespace() || c == '\u{feff}');
             if horizontal_space {
                 if !in_space {
+                    map_byte(&mut stretches, text.len(), i);
                     text.push(' ');
-                    map.push(i as u32);
                 }
                 in_space = true;
             } else {
                 in_space = false;
+                map_byte(&mut stretches, text.len(), i);
                 text.push(c);
-                map.extend(i as u32..(i + c.len_utf8()) as u32);
             }
             i += c.len_utf8();
         }
         let drops = weekday_adverbials(&text);
         if drops.is_empty() {
-            return Normalized { text, map };
+            return Normalized { text, stretches };
         }
-        let mut kept = String::with_capacity(text.len());
-        let mut kept_map = Vec::with_capacity(map.len());
+        let normalized = Normalized { text, stretches };
+        let mut kept = String::with_capacity(normalized.text.len());
+        let mut kept_stretches = Vec::new();
         let mut from = 0;
-        for d in drops.into_iter().chain([Span::new(text.len(), text.len())]) {
-            kept.push_str(&text[from..d.start]);
-            kept_map.extend_from_slice(&map[from..d.start]);
+        for d in drops
+            .into_iter()
+            .chain([Span::new(normalized.text.len(), normalized.text.len())])
+        {
+            if from == d.start {
+                from = d.end;
+                continue;
+            }
+            // Each stretch within the kept piece begins anew after it.
+            let first = normalized.stretches.partition_point(|&(n, _)| n as usize <= from) - 1;
+            for &(n, o) in &normalized.stretches[first..] {
+                let n = n as usize;
+                if n >= d.start {
+                    break;
+                }
+                let at = n.max(from);
+                map_byte(&mut kept_stretches, kept.len() + at - from, o as usize + at - n);
+            }
+            kept.push_str(&normalized.text[from..d.start]);
             from = d.end;
         }
         Normalized {
             text: kept,
-            map: kept_map,
+            stretches: kept_stretches,
         }
+    }
+
+    /// The original offset of byte `at` of the normalised text.
+    fn original_byte(&self, at: usize) -> usize {
+        let i = self.stretches.partition_point(|&(n, _)| n as usize <= at) - 1;
+        let (n, o) = self.stretches[i];
+        o as usize + at - n as usize
     }
 
     /// The original byte range of a normalised span.
     pub fn original(&self, span: Span) -> Span {
         if span.is_empty() {
-            let at = self.map.get(span.start).map_or(0, |&o| o as usize);
+            let at = if span.start < self.text.len() {
+                self.original_byte(span.start)
+            } else {
+                0
+            };
             return Span::new(at, at);
         }
-        Span::new(self.map[span.start] as usize, self.map[span.end - 1] as usize + 1)
+        Span::new(self.original_byte(span.start), self.original_byte(span.end - 1) + 1)
     }
 }
