@@ -481,7 +481,7 @@ mod tests {
     /// way, on text with every kind of whitespace and a dropped weekday.
     #[test]
     fn stretches_agree_with_a_byte_for_byte_map() {
-        let text = "A\u{a0}\u{a0}demand\tthat \u{2003} Kyiv withdraw, Russia said on Tuesday that \u{feff}it\r\nwould\u{a0}“agree” to talks.";
+        let text = "A\u{a0}\u{a0}demand\tthat \u{2003} Kyiv withdraw, Russia said on Tuesday that \u{feff}it\r\nwould\u{a0}“agree” to talks. A line long enough for whole chunks of plain bytes, then  two spaces, sixteen more plain bytes\tand a tab,        and a run of spaces.";
         // The plain way: one entry per byte of the normalised text.
         let mut plain: Vec<(char, usize)> = Vec::new();
         let mut in_space = false;
@@ -678,6 +678,21 @@ impl Normalized {
             // A run of ASCII characters, single spaces included, is copied
             // as it is, in one step.
             let start = i;
+            // Sixteen bytes at a time while they are plain: ASCII, no tab,
+            // vertical tab or form feed, and no space after a space.
+            while let Some(chunk) = bytes.get(i..i + 16) {
+                let special = chunk.iter().fold(false, |any, &b| {
+                    any | !b.is_ascii() | matches!(b, b'\t' | b'\x0b' | b'\x0c')
+                });
+                let double_space = chunk.windows(2).fold(in_space && chunk[0] == b' ', |any, w| {
+                    any | (w[0] == b' ' && w[1] == b' ')
+                });
+                if special || double_space {
+                    break;
+                }
+                in_space = chunk[15] == b' ';
+                i += 16;
+            }
             while i < bytes.len() {
                 let b = bytes[i];
                 if !b.is_ascii() || matches!(b, b'\t' | b'\x0b' | b'\x0c') || (b == b' ' && in_space) {
