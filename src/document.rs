@@ -515,6 +515,23 @@ mod tests {
         }
     }
 
+    /// Spaces collapse wherever they fall against the sixteen-byte steps
+    /// the normaliser takes.
+    #[test]
+    fn spaces_collapse_across_chunk_boundaries() {
+        for k in 0..40 {
+            let lead = "a".repeat(k);
+            let text = format!("{lead}  b\t\tc \u{a0}d");
+            let n = Normalized::new(&text);
+            assert_eq!(n.text, format!("{lead} b c d"), "{k}");
+            for word in ["b", "c", "d"] {
+                let at = n.text.rfind(word).unwrap();
+                let span = n.original(Span::new(at, at + 1));
+                assert_eq!(&text[span.start..span.end], word, "{k}");
+            }
+        }
+    }
+
     #[test]
     fn normalized_maps_back() {
         let text = "A\u{a0}\u{a0}demand\tthat  Kyiv.";
