@@ -197,11 +197,7 @@ mod find {
 /// The first full date (with a year) in the opening of an article — its
 /// dateline or date line — as yyyymmdd.
 pub fn find_in_text(text: &str) -> Option<u32> {
-    let mut end = text.len().min(2000);
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    let head = &text[..end];
+    let head = &text[..crate::document::floor_char_boundary(text, 2000)];
     let starts = head
         .char_indices()
         .filter(|(i, c)| c.is_alphanumeric() && head[..*i].chars().next_back().is_none_or(|p| !p.is_alphanumeric()))

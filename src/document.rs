@@ -123,10 +123,7 @@ fn pieces(text: &str, max: usize) -> Vec<&str> {
     let mut out = Vec::new();
     let mut rest = text;
     while rest.len() > max {
-        let mut cut = max;
-        while !rest.is_char_boundary(cut) {
-            cut -= 1;
-        }
+        let cut = floor_char_boundary(rest, max);
         let cut = match rest[..cut].rfind(is_space) {
             Some(space) if space > 0 => space,
             _ => cut,
@@ -304,11 +301,7 @@ fn cut_boilerplate(text: &str, lines: Vec<Span>) -> Vec<Span> {
     for span in lines {
         // The markers are short: a line's opening is enough to know it.
         let line = &text[span.start..span.end];
-        let mut opening = line.len().min(64);
-        while !line.is_char_boundary(opening) {
-            opening -= 1;
-        }
-        let lower = line[..opening].to_lowercase();
+        let lower = line[..floor_char_boundary(line, 64)].to_lowercase();
         if COMMENT_FORM.iter().any(|m| lower.starts_with(m)) {
             cut_any = true;
             break;
@@ -596,7 +589,8 @@ fn dateline(input: &str) -> IResult<&str, &str> {
     Ok((rest, head))
 }
 
-fn floor_char_boundary(s: &str, mut at: usize) -> usize {
+/// The last char boundary of `s` at or before byte `at` (or its end).
+pub(crate) fn floor_char_boundary(s: &str, mut at: usize) -> usize {
     at = at.min(s.len());
     while !s.is_char_boundary(at) {
         at -= 1;
