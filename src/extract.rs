@@ -31,7 +31,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::AhoCorasick;
 use serde::{Deserialize, Serialize};
 
 use crate::document::{self, Normalized, Span};
@@ -166,16 +166,9 @@ const PAIR_PHRASES: &[&str] = &[
     "the two governments",
 ];
 
-/// Finds the pair phrases, any case, with a vectorised prefilter: most
-/// sentences have none. No phrase overlaps another, so the leftmost match
-/// at each place is the only one.
-static PAIR_MATCHER: LazyLock<AhoCorasick> = LazyLock::new(|| {
-    AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .match_kind(MatchKind::LeftmostFirst)
-        .build(PAIR_PHRASES)
-        .expect("the pair phrases compile")
-});
+/// Finds the pair phrases. No phrase overlaps another, so the leftmost
+/// match at each place is the only one.
+static PAIR_MATCHER: LazyLock<AhoCorasick> = LazyLock::new(|| matcher::any_case(PAIR_PHRASES));
 
 /// Where `s` names the two sides ("both sides", "The two countries").
 fn pair_phrases(s: &str) -> Vec<Span> {

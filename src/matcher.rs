@@ -326,15 +326,18 @@ pub struct Condition {
     pub after_comma: bool,
 }
 
-/// Finds where a condition marker starts, any case, with a vectorised
-/// prefilter: most sentences have none.
-static CONDITION_MATCHER: LazyLock<AhoCorasick> = LazyLock::new(|| {
+/// A finder of a few fixed phrases in any case, leftmost first, for words
+/// most sentences lack: its prefilter passes over them quickly.
+pub(crate) fn any_case(phrases: &[&str]) -> AhoCorasick {
     AhoCorasick::builder()
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::LeftmostFirst)
-        .build(CONDITION_MARKERS)
-        .expect("the condition markers compile")
-});
+        .build(phrases)
+        .expect("a few fixed phrases compile")
+}
+
+/// Finds where a condition marker starts.
+static CONDITION_MATCHER: LazyLock<AhoCorasick> = LazyLock::new(|| any_case(CONDITION_MARKERS));
 
 /// Condition clauses of the sentence: from the marker to the next comma or
 /// the end of the sentence. At each word start the longest marker on word
