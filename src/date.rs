@@ -1,6 +1,12 @@
 //! Dates as yyyymmdd numbers: parsing ISO dates in data files and finding an
 //! article's date in its dateline.
 
+/// The date of an ISO date or date-time as a page or a record states it
+/// (`2025-02-18T09:30:00Z`): its first ten bytes read by [`parse_iso`].
+pub fn parse_iso_date_time(s: &str) -> Option<u32> {
+    parse_iso(s.get(..10).unwrap_or(s))
+}
+
 /// Parses `YYYY`, `YYYY-MM` or `YYYY-MM-DD` into yyyymmdd (missing parts
 /// are the first month or day).
 pub fn parse_iso(s: &str) -> Option<u32> {

@@ -119,7 +119,7 @@ fn date(doc: &Html) -> Option<u32> {
     doc.select(&meta)
         .filter_map(|m| m.value().attr("content"))
         .chain(doc.select(&time).filter_map(|t| t.value().attr("datetime")))
-        .find_map(|value| crate::date::parse_iso(value.get(..10).unwrap_or(value)))
+        .find_map(crate::date::parse_iso_date_time)
 }
 
 #[cfg(test)]

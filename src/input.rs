@@ -214,7 +214,7 @@ fn jsonl_record(line: &[u8]) -> std::result::Result<Record, String> {
     };
     let date = match object.remove("date") {
         Some(Value::String(d)) => Some(
-            crate::date::parse_iso(d.get(..10).unwrap_or(&d))
+            crate::date::parse_iso_date_time(&d)
                 .ok_or_else(|| format!("article {id:?}: date {d:?}: expected YYYY-MM-DD"))?,
         ),
         None | Some(Value::Null) => None,
