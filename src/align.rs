@@ -159,7 +159,7 @@ impl Position<'_> {
 /// Claims without a party or of party `NONE` are left out.
 pub fn positions<'a>(norm: &Normalizer, claims: &'a [Claim]) -> Vec<Position<'a>> {
     let mut out: Vec<Position<'a>> = Vec::new();
-    for c in claims.iter().filter(|c| !c.party.is_empty() && c.party != "NONE") {
+    for c in claims.iter().filter(|c| c.held_by_party()) {
         let key = norm.normalize(&c.object);
         let same = out.iter_mut().find(|p| {
             p.party == c.party

@@ -121,7 +121,7 @@ pub type Key = (String, String);
 /// The positions held in `claims`, by (party, issue).
 pub fn held(claims: &[Claim]) -> BTreeMap<Key, Held<'_>> {
     let mut by_key: BTreeMap<Key, Vec<&Claim>> = BTreeMap::new();
-    for c in claims.iter().filter(|c| !c.party.is_empty() && c.party != "NONE") {
+    for c in claims.iter().filter(|c| c.held_by_party()) {
         by_key.entry((c.party.clone(), c.issue.clone())).or_default().push(c);
     }
     by_key

@@ -77,6 +77,15 @@ pub struct Claim {
     pub cue: String,
 }
 
+impl Claim {
+    /// Whether a party holds the claim: one without a party, or of `NONE`
+    /// (someone who speaks for no party), is left out of positions, the
+    /// matrix and its counts.
+    pub fn held_by_party(&self) -> bool {
+        !self.party.is_empty() && self.party != "NONE"
+    }
+}
+
 /// A party mention with its pronoun resolved. Codes and names borrow from
 /// the lexicon.
 #[derive(Debug, Clone, Copy)]

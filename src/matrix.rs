@@ -30,7 +30,7 @@ impl Matrix {
     /// Adds claims to the matrix, so that a corpus is counted as it is
     /// read, without keeping its claims.
     pub fn add(&mut self, claims: &[Claim]) {
-        for c in claims.iter().filter(|c| !c.party.is_empty() && c.party != "NONE") {
+        for c in claims.iter().filter(|c| c.held_by_party()) {
             self.parties.insert(c.party.clone());
             self.cells
                 .entry((c.issue.clone(), c.party.clone()))
@@ -87,7 +87,7 @@ pub type Counts = BTreeMap<(String, String, String, Stance), usize>;
 /// party `NONE` left out.
 pub fn count_by_period(counts: &mut Counts, claims: &[Claim], date: Option<u32>, by: Period) {
     let period = period(date, by);
-    for c in claims.iter().filter(|c| !c.party.is_empty() && c.party != "NONE") {
+    for c in claims.iter().filter(|c| c.held_by_party()) {
         *counts
             .entry((period.clone(), c.issue.clone(), c.party.clone(), c.stance))
             .or_default() += 1;
