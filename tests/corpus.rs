@@ -6,7 +6,7 @@ mod common;
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 
-use common::{demarche, stdout, tmp};
+use common::{demarche, stdout, tmp, write};
 
 /// One JSONL record.
 fn record(id: &str, date: &str, text: &str) -> String {
@@ -18,23 +18,23 @@ fn record(id: &str, date: &str, text: &str) -> String {
 fn directories_are_walked_for_text_markdown_html_and_jsonl() {
     let dir = tmp("walk");
     std::fs::create_dir_all(dir.join("b/c")).unwrap();
-    std::fs::write(
-        dir.join("a.txt"),
+    write(
+        &dir,
+        "a.txt",
         "T\n\nThe Kremlin demanded that Ukraine withdraw its bid to join NATO.\n",
-    )
-    .unwrap();
-    std::fs::write(
-        dir.join("b/note.md"),
+    );
+    write(
+        &dir,
+        "b/note.md",
         "# Gaza\n\nHamas demanded the release of prisoners.\n",
-    )
-    .unwrap();
-    std::fs::write(
-        dir.join("b/c/page.html"),
+    );
+    write(
+        &dir,
+        "b/c/page.html",
         r#"<html><head><meta property="article:published_time" content="2024-05-01T08:00:00Z">
         <script>var s = "Russia demanded territory.";</script></head>
         <body><nav>Israel rejected menus.</nav><h1>Gaza</h1><p>Israel rejected the ceasefire proposal.</p></body></html>"#,
-    )
-    .unwrap();
+    );
     let jsonl = [
         record(
             "j1",
@@ -51,8 +51,8 @@ fn directories_are_walked_for_text_markdown_html_and_jsonl() {
         ),
     ]
     .join("\n");
-    std::fs::write(dir.join("b/c/wire.jsonl"), jsonl).unwrap();
-    std::fs::write(dir.join("b/skip.odt"), "Russia demanded territory.").unwrap();
+    write(&dir, "b/c/wire.jsonl", &jsonl);
+    write(&dir, "b/skip.odt", "Russia demanded territory.");
 
     let o = demarche(&["extract", "--format", "jsonl", dir.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1), "two JSONL lines fail");
@@ -137,10 +137,10 @@ fn output_order_is_input_order_whatever_the_workers() {
     for i in 0..60 {
         // Articles of very different lengths finish out of order.
         let body = "The Kremlin demanded that Ukraine withdraw its bid to join NATO. ".repeat(1 + (i % 9) * 15);
-        std::fs::write(dir.join(format!("{i:03}.txt")), format!("T\n\n{body}\n")).unwrap();
+        write(&dir, &format!("{i:03}.txt"), &format!("T\n\n{body}\n"));
         lines.push(record(&format!("r{i}"), "2025-01-01", &body));
     }
-    std::fs::write(dir.join("all.jsonl"), lines.join("\n")).unwrap();
+    write(&dir, "all.jsonl", &lines.join("\n"));
     let d = dir.to_str().unwrap();
     let one = demarche(&["extract", "--format", "csv", "-q", "--jobs", "1", d]);
     let four = demarche(&["extract", "--format", "csv", "-q", "--jobs", "4", d]);
@@ -176,8 +176,7 @@ fn matrix_and_conflicts_count_by_period() {
         record("c", "2025-02-04", "Russia demanded that Ukraine cede more territory."),
     ]
     .join("\n");
-    let file = dir.join("week.jsonl");
-    std::fs::write(&file, jsonl).unwrap();
+    let file = write(&dir, "week.jsonl", &jsonl);
     let f = file.to_str().unwrap();
     let o = demarche(&["matrix", "--by", "month", "-q", f]);
     assert_eq!(
