@@ -67,19 +67,14 @@ pub fn is_word_char(c: char) -> bool {
 
 /// Whether `text[start..end]` is delimited by non-word characters.
 pub fn on_word_boundaries(text: &str, start: usize, end: usize, prefix: bool) -> bool {
-    let before_ok = text[..start].chars().next_back().is_none_or(|c| !is_word_char(c));
     let after_ok = prefix || text[end..].chars().next().is_none_or(|c| !is_word_char(c));
-    before_ok && after_ok
+    word_start(text, start) && after_ok
 }
 
 /// Whether a word may start at byte `at` of `s` (a character boundary):
 /// no word character right before it.
 fn word_start(s: &str, at: usize) -> bool {
-    match at.checked_sub(1).map(|i| s.as_bytes()[i]) {
-        None => true,
-        Some(b) if b.is_ascii() => !is_word_char(b as char),
-        Some(_) => !s[..at].chars().next_back().is_some_and(is_word_char),
-    }
+    s[..at].chars().next_back().is_none_or(|c| !is_word_char(c))
 }
 
 /// Whole-word matches of `matcher` in `s`, leftmost-longest among those on
