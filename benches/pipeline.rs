@@ -32,7 +32,7 @@ fn stages(c: &mut Criterion) {
         b.iter(|| {
             let mut found = 0;
             for s in &doc.sentences {
-                found += matcher::mentions(&lex, black_box(&text), s.span, None).len();
+                found += matcher::mentions(&lex, &matcher::WordIndex::new(black_box(&text), s.span), None).len();
                 let (cues, issues) = matcher::phrases(&lex, &text, s.span);
                 found += cues.len() + issues.len();
             }

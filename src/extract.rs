@@ -36,7 +36,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::document::{self, Normalized, Span};
 use crate::lexicon::{AliasKind, CueKind, Lexicon, Needs, PhraseRole, Stance};
-use crate::matcher::{self, Condition, CueMatch, IssueMatch, MentionKind, Pronoun};
+use crate::matcher::{self, Condition, CueMatch, IssueMatch, MentionKind, Pronoun, WordIndex};
 use crate::pattern::{Pattern, Slot};
 
 /// An article to extract claims from.
@@ -292,6 +292,8 @@ struct SentenceContext<'a> {
     norm: &'a Normalized,
     article: &'a Article,
     span: Span,
+    /// The sentence's words.
+    words: WordIndex<'a>,
     parties: Vec<Party<'a>>,
     cues: Vec<CueMatch<'a>>,
     issues: Vec<IssueMatch>,
@@ -330,11 +332,12 @@ impl<'a> SentenceContext<'a> {
         let last_speaker = discourse.speaker;
         // A dateline ("TAIPEI (Taiwan News) —") names a place, not a party.
         let body_start = span.start + document::dateline_len(&text[span.start..span.end]);
-        let mut mentions = matcher::mentions(lex, text, span, article.date);
+        let words = WordIndex::new(text, span);
+        let mut mentions = matcher::mentions(lex, &words, article.date);
         mentions.retain(|m| m.span.start >= body_start);
         // A person named in full earlier is later called by one name ("Chen
         // Binhua" ... "Chen warned").
-        for (i, w) in matcher::words(&text[body_start..span.end]) {
+        for (i, w) in words.within(body_start, span.end) {
             // Names are capitalised: most words need no lookup.
             if !w.starts_with(char::is_uppercase) {
                 continue;
@@ -388,7 +391,8 @@ impl<'a> SentenceContext<'a> {
                     // A place one is in or goes to ("met in Washington") is
                     // not whom later pronouns refer to.
                     let place = kind == AliasKind::Capital
-                        && matcher::words(&text[span.start..m.span.start])
+                        && words
+                            .within(span.start, m.span.start)
                             .next_back()
                             .is_some_and(|(_, w)| matches!(w, "in" | "at" | "to" | "from" | "into" | "near"));
                     if holder && !place {
@@ -449,6 +453,7 @@ impl<'a> SentenceContext<'a> {
             norm,
             article,
             span,
+            words,
             parties,
             cues: all_cues,
             issues: Vec::new(),
@@ -593,9 +598,7 @@ impl<'a> SentenceContext<'a> {
     /// Whether a party is the object of a preposition ("a memorandum to
     /// Ukraine", "students throughout Indonesia"), so not a subject.
     fn after_preposition(&self, p: &Party) -> bool {
-        let mut before = matcher::words(&self.text[self.span.start..p.span.start])
-            .rev()
-            .map(|(_, w)| w);
+        let mut before = self.words.within(self.span.start, p.span.start).rev().map(|(_, w)| w);
         let Some(last) = before.next() else {
             return false;
         };
@@ -614,7 +617,7 @@ impl<'a> SentenceContext<'a> {
     fn subject(&self, pos: usize) -> Option<Party<'a>> {
         let before = &self.text[self.span.start..pos];
         let mut start = self.span.start;
-        for (i, w) in matcher::words(before) {
+        for (i, w) in self.words.within(self.span.start, pos) {
             if w == "that" {
                 start = self.span.start + i + w.len();
             }
@@ -631,7 +634,7 @@ impl<'a> SentenceContext<'a> {
         {
             start = start.max(report.end);
         }
-        let opening: Vec<(usize, &str)> = matcher::words(&self.text[start..pos]).take(8).collect();
+        let opening: Vec<(usize, &str)> = self.words.within(start, pos).take(8).collect();
         let limit = opening.last().map_or(start, |(i, w)| start + i + w.len());
         self.parties
             .iter()
@@ -648,8 +651,7 @@ impl<'a> SentenceContext<'a> {
     /// Start of a subordinate clause with its own subject between the
     /// parties before `pos` and `pos` ("... as the opposition threatened").
     fn subordinate_start(&self, pos: usize) -> Option<usize> {
-        let before = &self.text[self.span.start..pos];
-        let words: Vec<(usize, &str)> = matcher::words(before).collect();
+        let words: Vec<(usize, &str)> = self.words.within(self.span.start, pos).collect();
         words.windows(2).rev().find_map(|pair| {
             let ((i, conj), (_, next)) = (pair[0], pair[1]);
             (SUBORDINATORS.contains(&conj) && DETERMINERS.contains(&next.to_lowercase().as_str()))
@@ -690,12 +692,12 @@ impl<'a> SentenceContext<'a> {
                 start = self.span.start + i + c.len_utf8();
             }
         }
-        for (i, w) in matcher::words(before) {
+        for (i, w) in self.words.within(self.span.start, pos) {
             if w == "that" || w == "which" || w == "who" {
                 start = start.max(self.span.start + i + w.len());
             }
         }
-        let words: Vec<(usize, &str)> = matcher::words(&self.text[start..pos]).collect();
+        let words: Vec<(usize, &str)> = self.words.within(start, pos).collect();
         if words.len() > max_words {
             start += words[words.len() - max_words].0;
         }
@@ -716,7 +718,7 @@ impl<'a> SentenceContext<'a> {
             return None;
         }
         let before = &self.text[self.span.start..holder.start];
-        let mut words = matcher::words(before).rev();
+        let mut words = self.words.within(self.span.start, holder.start).rev();
         let (that_at, that) = words.next()?;
         let (noun_at, noun) = words.next()?;
         let gap = &before[noun_at + noun.len()..that_at];
@@ -762,12 +764,17 @@ impl<'a> SentenceContext<'a> {
     /// that shares the main clause's subject ("..., dismissing the plan").
     fn coordinated(&self, anchor: Span) -> bool {
         let before = &self.text[self.span.start..anchor.start];
-        let first = matcher::words(self.slice(anchor)).next().map_or("", |(_, w)| w);
+        let first = self
+            .words
+            .within(anchor.start, anchor.end)
+            .next()
+            .map_or("", |(_, w)| w);
         if before.trim_end().ends_with(',') && first.ends_with("ing") {
             return true;
         }
         // "and threatens", "and also threatens", "and to try to".
-        matcher::words(before)
+        self.words
+            .within(self.span.start, anchor.start)
             .rev()
             .map(|(_, w)| w)
             .take(4)
@@ -781,7 +788,12 @@ impl<'a> SentenceContext<'a> {
     /// were going well", "it will not work") and not an obligation ("must",
     /// "should", "has to", "be lifted").
     fn statement_of_fact(&self, clause: Span) -> bool {
-        let words: Vec<&str> = matcher::words(self.slice(clause)).take(8).map(|(_, w)| w).collect();
+        let words: Vec<&str> = self
+            .words
+            .within(clause.start, clause.end)
+            .take(8)
+            .map(|(_, w)| w)
+            .collect();
         for (i, w) in words.iter().enumerate() {
             let next = words.get(i + 1).copied().unwrap_or("");
             match w.to_ascii_lowercase().as_str() {
@@ -797,8 +809,14 @@ impl<'a> SentenceContext<'a> {
 
     /// Whether the cue's verb is in the past ("agreed", "have agreed").
     fn past(&self, anchor: Span) -> bool {
-        let first = matcher::words(self.slice(anchor)).next().map_or("", |(_, w)| w);
-        let perfect = matcher::words(&self.text[self.span.start..anchor.start])
+        let first = self
+            .words
+            .within(anchor.start, anchor.end)
+            .next()
+            .map_or("", |(_, w)| w);
+        let perfect = self
+            .words
+            .within(self.span.start, anchor.start)
             .next_back()
             .is_some_and(|(_, w)| matches!(w, "have" | "has" | "had"));
         first.ends_with("ed") || perfect
@@ -808,7 +826,11 @@ impl<'a> SentenceContext<'a> {
     /// accept", "that Ukraine withdraw" (not "Ukraine accepts", "Ukraine
     /// will accept").
     fn subjunctive(&self, anchor: Span) -> bool {
-        let first = matcher::words(self.slice(anchor)).next().map_or("", |(_, w)| w);
+        let first = self
+            .words
+            .within(anchor.start, anchor.end)
+            .next()
+            .map_or("", |(_, w)| w);
         let bare = !(first.ends_with('s') || first.ends_with("ed") || first.ends_with("ing"));
         let after_subject = self
             .parties
@@ -820,11 +842,14 @@ impl<'a> SentenceContext<'a> {
     /// An infinitive of purpose or a gerund after a preposition: "to
     /// demand", "in demanding".
     fn infinitive_or_gerund(&self, anchor: Span) -> bool {
-        let before = &self.text[self.span.start..anchor.start];
-        let Some((_, last)) = matcher::words(before).last() else {
+        let Some((_, last)) = self.words.within(self.span.start, anchor.start).next_back() else {
             return false;
         };
-        let first = matcher::words(self.slice(anchor)).next().map_or("", |(_, w)| w);
+        let first = self
+            .words
+            .within(anchor.start, anchor.end)
+            .next()
+            .map_or("", |(_, w)| w);
         (last == "to" && !first.ends_with("ed"))
             || (matches!(last, "in" | "by" | "while" | "after") && first.ends_with("ing"))
     }
@@ -832,11 +857,17 @@ impl<'a> SentenceContext<'a> {
     /// A verb in the passive ("was rejected by Kyiv", "are wanted at
     /// home"): the agent after "by", or nobody.
     fn passive_agent(&self, anchor: Span) -> Option<Vec<Party<'a>>> {
-        let first = matcher::words(self.slice(anchor)).next().map_or("", |(_, w)| w);
+        let first = self
+            .words
+            .within(anchor.start, anchor.end)
+            .next()
+            .map_or("", |(_, w)| w);
         if !(first.ends_with("ed") || first.ends_with("en")) {
             return None;
         }
-        let be = matcher::words(&self.text[self.span.start..anchor.start])
+        let be = self
+            .words
+            .within(self.span.start, anchor.start)
             .rev()
             .map(|(_, w)| w)
             .take(3)
@@ -861,7 +892,7 @@ impl<'a> SentenceContext<'a> {
     /// without one ("conflicting demands", "hostage-takers' demands").
     fn subject_before(&self, anchor: Span) -> Option<Party<'a>> {
         let mut skipped = 0;
-        for (i, w) in matcher::words(&self.text[self.span.start..anchor.start]).rev().take(4) {
+        for (i, w) in self.words.within(self.span.start, anchor.start).rev().take(4) {
             let start = self.span.start + i;
             let end = start + w.len();
             // The party ending this word, possibly before a possessive 's.
@@ -896,7 +927,9 @@ impl<'a> SentenceContext<'a> {
     /// Whether the cue is the content of an obligation ("Kagame must agree
     /// to", "Russia has to accept").
     fn after_obligation(&self, anchor: Span) -> bool {
-        let mut words = matcher::words(&self.text[self.span.start..anchor.start])
+        let mut words = self
+            .words
+            .within(self.span.start, anchor.start)
             .rev()
             .map(|(_, w)| w)
             .skip_while(|w| w.ends_with("ly") || matches!(*w, "also" | "first"));
@@ -917,8 +950,7 @@ impl<'a> SentenceContext<'a> {
 
     fn negated(&self, anchor: Span, holder_end: usize) -> bool {
         let from = holder_end.max(self.span.start).min(anchor.start);
-        let before = &self.text[from..anchor.start];
-        matcher::words(before).rev().take(3).any(|(_, w)| {
+        self.words.within(from, anchor.start).rev().take(3).any(|(_, w)| {
             let w = w.to_ascii_lowercase();
             matches!(w.as_str(), "not" | "never" | "cannot" | "no") || w.ends_with("n't") || w.ends_with("n’t")
         })
@@ -945,7 +977,7 @@ impl<'a> SentenceContext<'a> {
     /// and the end of the closer.
     fn find_closer(&self, from: usize, closers: &[String]) -> Option<(Span, usize)> {
         let rest = &self.text[from..self.span.end];
-        for (n, (i, w)) in matcher::words(rest).enumerate() {
+        for (n, (i, w)) in self.words.within(from, self.span.end).enumerate() {
             // The gap is a noun phrase: no clause or list boundary inside.
             if n > 12 || w == "that" || rest[..i].contains([',', ';']) {
                 break;
@@ -1148,12 +1180,16 @@ impl<'a> SentenceContext<'a> {
             // ("demands include that ..., ...").
             let object = if possessor_noun {
                 let text = self.slice(object);
-                let verb_follows = matcher::words(text).next().is_some_and(|(_, w)| {
-                    matches!(
-                        w,
-                        "include" | "includes" | "included" | "are" | "is" | "was" | "were" | "would" | "will"
-                    )
-                });
+                let verb_follows = self
+                    .words
+                    .within(object.start, object.end)
+                    .next()
+                    .is_some_and(|(_, w)| {
+                        matches!(
+                            w,
+                            "include" | "includes" | "included" | "are" | "is" | "was" | "were" | "would" | "will"
+                        )
+                    });
                 match text.find(',') {
                     Some(comma) if !verb_follows => Span::new(object.start, object.start + comma),
                     _ => object,
@@ -1372,7 +1408,7 @@ impl<'a> SentenceContext<'a> {
         let text = &self.text[object.start..object.end];
         let mut out = Vec::new();
         let mut from = 0;
-        let mut words = matcher::words(text).peekable();
+        let mut words = self.words.within(object.start, object.end).peekable();
         while let Some((i, w)) = words.next() {
             let comma = text[from..i].trim_end().ends_with([',', ';']) && i > from;
             // "aid and fuel trucks", "withdrawing troops and allowing aid":
@@ -1409,9 +1445,7 @@ impl<'a> SentenceContext<'a> {
             .parties
             .iter()
             .find(|p| p.span.start == item.start + lead && p.span.end <= item.end && !p.pronoun)?;
-        let next = matcher::words(&self.text[p.span.end..item.end])
-            .next()
-            .map(|(_, w)| w)?;
+        let next = self.words.within(p.span.end, item.end).next().map(|(_, w)| w)?;
         let verb_like =
             next.starts_with(|c: char| c.is_lowercase()) && !DETERMINERS.contains(&next) && !next.ends_with("'s");
         (verb_like && p.holder && !holders.contains(&p.code) && p.code != "NONE").then_some(p.code)
@@ -1443,8 +1477,11 @@ impl<'a> SentenceContext<'a> {
 
     /// The "for ..." phrase of a concession's object, as a condition.
     fn price_clause(&self, object: Span) -> Option<Condition> {
-        let text = &self.text[object.start..object.end];
-        let at = matcher::words(text).find(|(_, w)| *w == "for").map(|(i, _)| i)?;
+        let at = self
+            .words
+            .within(object.start, object.end)
+            .find(|(_, w)| *w == "for")
+            .map(|(i, _)| i)?;
         let start = object.start + at;
         let end = self.text[start..object.end]
             .find([';'])
@@ -1497,7 +1534,7 @@ impl<'a> SentenceContext<'a> {
         // parenthetical one right at the start does not ("demands,
         // according to the document, are ...").
         for r in &self.reports {
-            if r.start > start && r.start < end && matcher::words(&self.text[start..r.start]).count() >= 2 {
+            if r.start > start && r.start < end && self.words.within(start, r.start).count() >= 2 {
                 end = r.start;
                 // Leave out the reporting subject too ("..., officials told").
                 if let Some(p) = self.parties.iter().rfind(|p| {
@@ -1510,7 +1547,7 @@ impl<'a> SentenceContext<'a> {
         // ", writing that ...", ", saying ...": a participle clause after a
         // comma is the speaker's comment, not the content; what follows
         // "as a precondition for" is the purpose, not the content.
-        for (i, w) in matcher::words(&self.text[start..end]) {
+        for (i, w) in self.words.within(start, end) {
             let at = start + i;
             let after_comma = self.text[start..at].trim_end().ends_with(',');
             let lower = w.to_lowercase();
@@ -1579,7 +1616,7 @@ impl<'a> SentenceContext<'a> {
             .collect();
         let near = |a: Span, b: Span| {
             let (first, second) = if a.start <= b.start { (a, b) } else { (b, a) };
-            first.end <= second.start && matcher::words(&self.text[first.end..second.start]).count() <= 3
+            first.end <= second.start && self.words.within(first.end, second.start).count() <= 3
         };
         let mut kept: Vec<(&'static str, PhraseRole)> = Vec::new();
         for (i, m) in found.iter().enumerate() {

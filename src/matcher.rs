@@ -110,8 +110,9 @@ fn leftmost_longest(mut found: Vec<(usize, usize, usize)>) -> Vec<(usize, usize,
     found
 }
 
-/// Party mentions in `sentence` (a span of `text`), on `date` (yyyymmdd).
-pub fn mentions<'l>(lex: &'l Lexicon, text: &str, sentence: Span, date: Option<u32>) -> Vec<Mention<'l>> {
+/// Party mentions in the sentence of `words`, on `date` (yyyymmdd).
+pub fn mentions<'l>(lex: &'l Lexicon, words: &WordIndex, date: Option<u32>) -> Vec<Mention<'l>> {
+    let (text, sentence) = (words.text, words.span);
     let s = &text[sentence.start..sentence.end];
     let mut out = Vec::new();
     for (m_start, m_end, pattern) in whole_words(&lex.party_matcher, s, |_| false) {
@@ -151,7 +152,7 @@ pub fn mentions<'l>(lex: &'l Lexicon, text: &str, sentence: Span, date: Option<u
         });
     }
     let mut out = titled_persons(out, text);
-    for (start, word) in words(s) {
+    for (start, word) in words.within(sentence.start, sentence.end) {
         let pronoun = match word {
             "he" | "He" | "she" | "She" | "his" | "His" | "her" | "Her" => Pronoun::Person,
             "they" | "They" | "their" | "Their" => Pronoun::Plural,
@@ -256,11 +257,222 @@ fn role_after(lex: &Lexicon, rest: &str) -> Option<usize> {
         .map(|r| skipped + r.len())
 }
 
-/// The words of `s` with their byte offsets.
-pub fn words(s: &str) -> impl DoubleEndedIterator<Item = (usize, &str)> {
-    s.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
-        .filter(|w| !w.is_empty())
-        .map(move |w| (w.as_ptr() as usize - s.as_ptr() as usize, w))
+/// The words of `s` with their byte offsets: the runs of letters, digits
+/// and apostrophes.
+pub fn words(s: &str) -> Words<'_> {
+    Words {
+        s,
+        front: 0,
+        back: s.len(),
+    }
+}
+
+/// Whether `c` belongs to a word of [`words`] (unlike [`is_word_char`],
+/// which tells where a phrase match may start or end).
+fn in_word(c: char) -> bool {
+    c.is_alphanumeric() || c == '\'' || c == '’'
+}
+
+/// The iterator of [`words`], from either end. The rules walk words
+/// forwards and backwards from a cue many times a sentence, so plain ASCII
+/// is tested a byte at a time and only other characters are decoded.
+#[derive(Clone)]
+pub struct Words<'s> {
+    s: &'s str,
+    /// The unread text is `s[front..back]`.
+    front: usize,
+    back: usize,
+}
+
+/// [`in_word`] for the ASCII characters, looked up.
+static ASCII_IN_WORD: [bool; 128] = {
+    let mut table = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = (b as u8).is_ascii_alphanumeric() || b == b'\'' as usize;
+        b += 1;
+    }
+    table
+};
+
+impl<'s> Words<'s> {
+    /// The length of the character starting at `at`, and whether it
+    /// belongs to a word.
+    #[inline(always)]
+    fn char_at(&self, at: usize) -> (usize, bool) {
+        let b = self.s.as_bytes()[at];
+        if b < 128 {
+            return (1, ASCII_IN_WORD[b as usize]);
+        }
+        let c = self.s[at..].chars().next().unwrap_or_default();
+        (c.len_utf8(), in_word(c))
+    }
+
+    /// The length of the character ending at `at`, and whether it belongs
+    /// to a word.
+    #[inline(always)]
+    fn char_before(&self, at: usize) -> (usize, bool) {
+        let b = self.s.as_bytes()[at - 1];
+        if b < 128 {
+            return (1, ASCII_IN_WORD[b as usize]);
+        }
+        let c = self.s[..at].chars().next_back().unwrap_or_default();
+        (c.len_utf8(), in_word(c))
+    }
+}
+
+impl<'s> Iterator for Words<'s> {
+    type Item = (usize, &'s str);
+
+    #[inline]
+    fn next(&mut self) -> Option<(usize, &'s str)> {
+        loop {
+            if self.front >= self.back {
+                return None;
+            }
+            let (len, word) = self.char_at(self.front);
+            if word {
+                break;
+            }
+            self.front += len;
+        }
+        let start = self.front;
+        while self.front < self.back {
+            let (len, word) = self.char_at(self.front);
+            if !word {
+                break;
+            }
+            self.front += len;
+        }
+        Some((start, &self.s[start..self.front]))
+    }
+}
+
+impl DoubleEndedIterator for Words<'_> {
+    #[inline]
+    fn next_back(&mut self) -> Option<Self::Item> {
+        loop {
+            if self.back <= self.front {
+                return None;
+            }
+            let (len, word) = self.char_before(self.back);
+            if word {
+                break;
+            }
+            self.back -= len;
+        }
+        let end = self.back;
+        while self.back > self.front {
+            let (len, word) = self.char_before(self.back);
+            if !word {
+                break;
+            }
+            self.back -= len;
+        }
+        Some((self.back, &self.s[self.back..end]))
+    }
+}
+
+/// The words of a sentence, found once: the rules walk the words before
+/// and after each cue and party many times a sentence, and read them here
+/// instead of splitting the text again.
+pub struct WordIndex<'t> {
+    text: &'t str,
+    /// The indexed span of `text`.
+    span: Span,
+    /// Each word's span in `text`, in order.
+    words: Vec<Span>,
+}
+
+impl<'t> WordIndex<'t> {
+    pub fn new(text: &'t str, span: Span) -> WordIndex<'t> {
+        let words = words(&text[span.start..span.end])
+            .map(|(i, w)| Span::new(span.start + i, span.start + i + w.len()))
+            .collect();
+        WordIndex { text, span, words }
+    }
+
+    /// What [`words`] gives for `text[start..end]`: the words with their
+    /// offsets from `start`, a word cut by either end cut with it.
+    pub fn within(&self, start: usize, end: usize) -> WordsWithin<'_, 't> {
+        if start < self.span.start || end > self.span.end || start > end {
+            // Outside the sentence: read the text itself.
+            return WordsWithin::Scanned(words(&self.text[start..end]));
+        }
+        let first = self.words.partition_point(|w| w.end <= start);
+        // An empty range holds no word, even inside one.
+        let last = if start == end {
+            first
+        } else {
+            first + self.words[first..].partition_point(|w| w.start < end)
+        };
+        WordsWithin::Indexed {
+            text: self.text,
+            words: &self.words[first..last],
+            start,
+            end,
+        }
+    }
+}
+
+/// The iterator of [`WordIndex::within`].
+pub enum WordsWithin<'a, 't> {
+    Indexed {
+        text: &'t str,
+        /// The words that overlap `start..end`, not yet given.
+        words: &'a [Span],
+        start: usize,
+        end: usize,
+    },
+    Scanned(Words<'t>),
+}
+
+impl<'t> WordsWithin<'_, 't> {
+    /// A word's part within `start..end`, offset from `start`.
+    fn cut(text: &'t str, w: Span, start: usize, end: usize) -> (usize, &'t str) {
+        let (from, to) = (w.start.max(start), w.end.min(end));
+        (from - start, &text[from..to])
+    }
+}
+
+impl<'t> Iterator for WordsWithin<'_, 't> {
+    type Item = (usize, &'t str);
+
+    #[inline]
+    fn next(&mut self) -> Option<(usize, &'t str)> {
+        match self {
+            WordsWithin::Indexed {
+                text,
+                words,
+                start,
+                end,
+            } => {
+                let (w, rest) = words.split_first()?;
+                *words = rest;
+                Some(Self::cut(text, *w, *start, *end))
+            }
+            WordsWithin::Scanned(it) => it.next(),
+        }
+    }
+}
+
+impl DoubleEndedIterator for WordsWithin<'_, '_> {
+    #[inline]
+    fn next_back(&mut self) -> Option<Self::Item> {
+        match self {
+            WordsWithin::Indexed {
+                text,
+                words,
+                start,
+                end,
+            } => {
+                let (w, rest) = words.split_last()?;
+                *words = rest;
+                Some(Self::cut(text, *w, *start, *end))
+            }
+            WordsWithin::Scanned(it) => it.next_back(),
+        }
+    }
 }
 
 /// Stance cue anchors and issue phrases in the sentence, found in one pass
@@ -420,6 +632,55 @@ pub fn quotations(text: &str, paragraph: Span) -> Vec<Span> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// The definition [`words`] implements: split at every character that
+    /// is not a word character, drop the empty pieces.
+    fn words_by_split(s: &str) -> Vec<(usize, &str)> {
+        s.split(|c: char| !in_word(c))
+            .filter(|w| !w.is_empty())
+            .map(|w| (w.as_ptr() as usize - s.as_ptr() as usize, w))
+            .collect()
+    }
+
+    proptest! {
+        #[test]
+        fn words_are_the_runs_of_word_characters_from_either_end(
+            s in "[a-zA-Z0-9 ,.'’\"“”—éßИж\u{300}\u{1F600}-]{0,40}",
+            split in 0usize..40,
+        ) {
+            let want = words_by_split(&s);
+            prop_assert_eq!(words(&s).collect::<Vec<_>>(), want.clone());
+            let mut back: Vec<_> = words(&s).rev().collect();
+            back.reverse();
+            prop_assert_eq!(back, want.clone());
+            // Taken from both ends at once, the words meet in the middle.
+            let mut it = words(&s);
+            let front: Vec<_> = it.by_ref().take(split).collect();
+            let mut rest: Vec<_> = it.rev().collect();
+            rest.reverse();
+            prop_assert_eq!([front, rest].concat(), want);
+        }
+
+        #[test]
+        fn indexed_words_within_are_the_words_of_the_slice(
+            s in "[a-zA-Z0-9 ,.'’\"—éИ\u{1F600}-]{0,40}",
+            cuts in proptest::collection::vec(0usize..48, 4),
+        ) {
+            // Char boundaries only: the slices the rules take.
+            let bounds: Vec<usize> = (0..=s.len()).filter(|&i| s.is_char_boundary(i)).collect();
+            let at = |k: usize| bounds[k % bounds.len()];
+            let (mut span, mut part) = ([at(cuts[0]), at(cuts[1])], [at(cuts[2]), at(cuts[3])]);
+            span.sort();
+            part.sort();
+            let index = WordIndex::new(&s, Span::new(span[0], span[1]));
+            let want = words_by_split(&s[part[0]..part[1]]);
+            prop_assert_eq!(index.within(part[0], part[1]).collect::<Vec<_>>(), want.clone());
+            let mut back: Vec<_> = index.within(part[0], part[1]).rev().collect();
+            back.reverse();
+            prop_assert_eq!(back, want);
+        }
+    }
 
     fn conds(s: &str) -> Vec<&str> {
         conditions(s, Span::new(0, s.len()))
