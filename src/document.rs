@@ -181,21 +181,31 @@ const OPENERS: &[char] = &['"', '\'', '“', '‘', '(', '[', '«'];
 /// Byte length of the first sentence of `input`: the position after the
 /// first terminal punctuation that ends a sentence, or the whole input.
 fn sentence_end(input: &str) -> usize {
-    let mut chars = input.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
+    let bytes = input.as_bytes();
+    let mut from = 0;
+    // Terminal punctuation is rare: the bytes between are skipped whole
+    // ('…' is the only terminator beyond ASCII, and its first byte 0xE2
+    // begins no other terminator).
+    while let Some(found) = bytes[from..]
+        .iter()
+        .position(|&b| matches!(b, b'.' | b'!' | b'?' | 0xE2))
+    {
+        let i = from + found;
+        let c = input[i..].chars().next().expect("a char starts at a found byte");
+        from = i + c.len_utf8();
         if !matches!(c, '.' | '!' | '?' | '…') {
             continue;
         }
         // Swallow repeated punctuation and closing quotes/brackets.
-        let mut end = i + c.len_utf8();
-        while let Some(&(j, d)) = chars.peek() {
+        let mut end = from;
+        for d in input[end..].chars() {
             if matches!(d, '.' | '!' | '?' | '…') || CLOSERS.contains(&d) {
-                end = j + d.len_utf8();
-                chars.next();
+                end += d.len_utf8();
             } else {
                 break;
             }
         }
+        from = end;
         let after = &input[end..];
         let Some(gap) = after.find(|c: char| !is_space(c)) else {
             return input.len();
