@@ -577,6 +577,9 @@ impl<'a> SentenceContext<'a> {
     /// Three or more coordinated members of a collective speak as the
     /// collective ("France, Germany and Britain" → EUR, SPEC §2).
     fn collective(&self, holders: Vec<Party<'a>>) -> Vec<Party<'a>> {
+        if holders.len() < 3 {
+            return holders;
+        }
         for (code, members) in self.members {
             let inside = holders.iter().filter(|p| members.iter().any(|m| m == p.code)).count();
             if inside >= 3 {
@@ -908,11 +911,11 @@ impl<'a> SentenceContext<'a> {
             if let Some(p) = party {
                 return Some(*p);
             }
-            let lower = w.to_lowercase();
+            let lower = matcher::lowercase(w);
             if lower.ends_with("'s") || lower.ends_with("’s") || lower.ends_with('\'') {
                 return None;
             }
-            if AUXILIARIES.contains(&lower.as_str()) || lower.ends_with("ly") || skipped == 0 {
+            if AUXILIARIES.contains(&&*lower) || lower.ends_with("ly") || skipped == 0 {
                 skipped += 1;
                 if skipped > 2 {
                     return None;
@@ -1455,7 +1458,7 @@ impl<'a> SentenceContext<'a> {
     /// downsizing of its nuclear infrastructure"): a proposal's limits on
     /// another party are what it asks of that party.
     fn restricted(&self, item: Span, holders: &[&str]) -> Option<&'a str> {
-        let text = self.slice(item).to_lowercase();
+        let text = matcher::lowercase(self.slice(item));
         let at = matcher::words(&text)
             .find(|(_, w)| RESTRICTIONS.iter().any(|r| w.starts_with(r)))?
             .0;
@@ -1550,7 +1553,7 @@ impl<'a> SentenceContext<'a> {
         for (i, w) in self.words.within(start, end) {
             let at = start + i;
             let after_comma = self.text[start..at].trim_end().ends_with(',');
-            let lower = w.to_lowercase();
+            let lower = matcher::lowercase(w);
             if (after_comma && lower.ends_with("ing") && lower.len() > 5)
                 || lower.starts_with("precondition")
                 || lower.starts_with("prerequisite")
@@ -1711,16 +1714,16 @@ impl<'a> SentenceContext<'a> {
 /// The stance a definite noun phrase refers back to: "the demand", "these
 /// conditions" (a demand), "the proposal", "Washington's offer" (an offer).
 fn anaphor(object: &str) -> Option<Stance> {
-    let words: Vec<String> = matcher::words(object).map(|(_, w)| w.to_lowercase()).collect();
+    let words: Vec<Cow<str>> = matcher::words(object).map(|(_, w)| matcher::lowercase(w)).collect();
     let (first, head) = (words.first()?, words.last()?);
     let definite = matches!(
-        first.as_str(),
+        &**first,
         "the" | "this" | "these" | "that" | "those" | "such" | "its" | "their" | "his" | "her"
     );
     if !definite || words.len() > 4 {
         return None;
     }
-    match head.as_str() {
+    match &**head {
         "demand" | "demands" | "request" | "requests" | "call" | "calls" | "conditions" | "terms" | "ultimatum" => {
             Some(Stance::Demand)
         }

@@ -2,6 +2,7 @@
 //! pronouns), stance cue anchors, issue phrases, condition clauses and
 //! quotations. Everything here is a span in the article text.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, Input, MatchKind};
@@ -250,11 +251,20 @@ fn role_after(lex: &Lexicon, rest: &str) -> Option<usize> {
     if skipped == 0 {
         return None;
     }
-    let lower = trimmed.get(..trimmed.len().min(40))?.to_lowercase();
+    let lower = lowercase(trimmed.get(..trimmed.len().min(40))?);
     lex.roles
         .iter()
         .find(|r| lower.starts_with(r.as_str()) && on_word_boundaries(&lower, 0, r.len(), false))
         .map(|r| skipped + r.len())
+}
+
+/// `s` in lower case, borrowed when it already is (most words are).
+pub fn lowercase(s: &str) -> Cow<'_, str> {
+    if s.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(s.to_lowercase())
+    }
 }
 
 /// The words of `s` with their byte offsets: the runs of letters, digits
