@@ -448,6 +448,9 @@ mod tests {
                 "NATO said — again — that it would not.",
                 "NATO said — again — that it would not.",
             ),
+            // A hyphen after a letter beyond ASCII is no dash.
+            ("KYIV-É-KYIV - Russia said.", "Russia said."),
+            ("ÉTÉ-CAMP said.", "ÉTÉ-CAMP said."),
         ] {
             assert_eq!(&text[dateline_len(text)..], want, "{text}");
         }
@@ -575,12 +578,18 @@ fn dateline(input: &str) -> IResult<&str, &str> {
     let fail = || nom::Err::Error(nom::error::Error::new(input, nom::error::ErrorKind::Verify));
     let window = &input[..floor_char_boundary(input, 100)];
     // The first dash, in one pass: an em or en dash, or a hyphen between
-    // spaces.
-    let dash = (0..window.len())
-        .find(|&i| match window.as_bytes()[i] {
-            0xE2 => window[i..].starts_with(['—', '–']),
-            b' ' => window[i..].starts_with(" - ") || window[i..].starts_with(" -- "),
-            _ => false,
+    // spaces, found from its first byte (0xE2 or the hyphen).
+    let bytes = window.as_bytes();
+    let dash = (0..bytes.len())
+        .find_map(|k| match bytes[k] {
+            0xE2 if window[k..].starts_with(['—', '–']) => Some(k),
+            b'-' if k > 0
+                && bytes[k - 1] == b' '
+                && (window[k - 1..].starts_with(" - ") || window[k - 1..].starts_with(" -- ")) =>
+            {
+                Some(k - 1)
+            }
+            _ => None,
         })
         .ok_or_else(fail)?;
     let head = input[..dash].trim_end();

@@ -610,18 +610,21 @@ pub fn quotations(text: &str, paragraph: Span) -> Vec<Span> {
     let mut out = Vec::new();
     let mut open: Vec<usize> = Vec::new();
     let mut straight: Option<usize> = None;
-    for (i, c) in p.char_indices() {
-        match c {
-            '“' => open.push(i),
-            '”' => {
-                if let Some(start) = open.pop() {
-                    out.push(Span::new(paragraph.start + start, paragraph.start + i + c.len_utf8()));
-                }
-            }
-            '"' => match straight.take() {
+    // The quotes are '"' and two characters whose first byte is 0xE2:
+    // only those bytes are looked at.
+    let bytes = p.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'"' => match straight.take() {
                 Some(start) => out.push(Span::new(paragraph.start + start, paragraph.start + i + 1)),
                 None => straight = Some(i),
             },
+            0xE2 if p[i..].starts_with('“') => open.push(i),
+            0xE2 if p[i..].starts_with('”') => {
+                if let Some(start) = open.pop() {
+                    out.push(Span::new(paragraph.start + start, paragraph.start + i + '”'.len_utf8()));
+                }
+            }
             _ => {}
         }
     }
