@@ -28,10 +28,10 @@
 //!    conditional acceptance is an offer.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use aho_corasick::AhoCorasick;
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::document::{self, Normalized, Span};
@@ -109,11 +109,11 @@ struct Discourse<'l> {
     speaker: Option<(&'l str, &'l str)>,
     /// Each word of the full names of persons mentioned so far → (code,
     /// name), so that a later "Chen" or "Aliyev" alone is recognised.
-    names: HashMap<&'l str, (&'l str, &'l str)>,
+    names: FxHashMap<&'l str, (&'l str, &'l str)>,
     /// Each party mentioned so far → (mentions, order of its latest
     /// mention, name): the parties an article is about are the ones it
     /// names most.
-    tally: HashMap<&'l str, (usize, usize, &'l str)>,
+    tally: FxHashMap<&'l str, (usize, usize, &'l str)>,
     /// Mentions recorded so far.
     seen: usize,
 }

@@ -396,10 +396,17 @@ pub struct WordIndex<'t> {
 
 impl<'t> WordIndex<'t> {
     pub fn new(text: &'t str, span: Span) -> WordIndex<'t> {
-        let words = words(&text[span.start..span.end])
-            .map(|(i, w)| Span::new(span.start + i, span.start + i + w.len()))
-            .collect();
-        WordIndex { text, span, words }
+        // English runs about six bytes a word, space included: room for
+        // most sentences at once.
+        let mut found = Vec::with_capacity((span.end - span.start) / 5 + 1);
+        found.extend(
+            words(&text[span.start..span.end]).map(|(i, w)| Span::new(span.start + i, span.start + i + w.len())),
+        );
+        WordIndex {
+            text,
+            span,
+            words: found,
+        }
     }
 
     /// What [`words`] gives for `text[start..end]`: the words with their
