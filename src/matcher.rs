@@ -252,9 +252,15 @@ fn role_after(lex: &Lexicon, rest: &str) -> Option<usize> {
         return None;
     }
     let lower = lowercase(trimmed.get(..trimmed.len().min(40))?);
+    let first = lower.as_bytes().first()?;
     lex.roles
         .iter()
-        .find(|r| lower.starts_with(r.as_str()) && on_word_boundaries(&lower, 0, r.len(), false))
+        .find(|r| {
+            // Most roles differ from the text in the first byte already.
+            r.as_bytes().first() == Some(first)
+                && lower.starts_with(r.as_str())
+                && on_word_boundaries(&lower, 0, r.len(), false)
+        })
         .map(|r| skipped + r.len())
 }
 
