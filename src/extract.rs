@@ -520,6 +520,11 @@ impl<'a> SentenceContext<'a> {
         &self.text[s.start..s.end]
     }
 
+    /// The first word of `s` (a cue's verb), or "".
+    fn first_word(&self, s: Span) -> &'a str {
+        self.words.within(s.start, s.end).next().map_or("", |(_, w)| w)
+    }
+
     fn in_quote(&self, s: Span) -> bool {
         self.quotes.iter().any(|q| q.contains(s))
     }
@@ -767,11 +772,7 @@ impl<'a> SentenceContext<'a> {
     /// that shares the main clause's subject ("..., dismissing the plan").
     fn coordinated(&self, anchor: Span) -> bool {
         let before = &self.text[self.span.start..anchor.start];
-        let first = self
-            .words
-            .within(anchor.start, anchor.end)
-            .next()
-            .map_or("", |(_, w)| w);
+        let first = self.first_word(anchor);
         if before.trim_end().ends_with(',') && first.ends_with("ing") {
             return true;
         }
@@ -812,11 +813,7 @@ impl<'a> SentenceContext<'a> {
 
     /// Whether the cue's verb is in the past ("agreed", "have agreed").
     fn past(&self, anchor: Span) -> bool {
-        let first = self
-            .words
-            .within(anchor.start, anchor.end)
-            .next()
-            .map_or("", |(_, w)| w);
+        let first = self.first_word(anchor);
         let perfect = self
             .words
             .within(self.span.start, anchor.start)
@@ -829,11 +826,7 @@ impl<'a> SentenceContext<'a> {
     /// accept", "that Ukraine withdraw" (not "Ukraine accepts", "Ukraine
     /// will accept").
     fn subjunctive(&self, anchor: Span) -> bool {
-        let first = self
-            .words
-            .within(anchor.start, anchor.end)
-            .next()
-            .map_or("", |(_, w)| w);
+        let first = self.first_word(anchor);
         let bare = !(first.ends_with('s') || first.ends_with("ed") || first.ends_with("ing"));
         let after_subject = self
             .parties
@@ -848,11 +841,7 @@ impl<'a> SentenceContext<'a> {
         let Some((_, last)) = self.words.within(self.span.start, anchor.start).next_back() else {
             return false;
         };
-        let first = self
-            .words
-            .within(anchor.start, anchor.end)
-            .next()
-            .map_or("", |(_, w)| w);
+        let first = self.first_word(anchor);
         (last == "to" && !first.ends_with("ed"))
             || (matches!(last, "in" | "by" | "while" | "after") && first.ends_with("ing"))
     }
@@ -860,11 +849,7 @@ impl<'a> SentenceContext<'a> {
     /// A verb in the passive ("was rejected by Kyiv", "are wanted at
     /// home"): the agent after "by", or nobody.
     fn passive_agent(&self, anchor: Span) -> Option<Vec<Party<'a>>> {
-        let first = self
-            .words
-            .within(anchor.start, anchor.end)
-            .next()
-            .map_or("", |(_, w)| w);
+        let first = self.first_word(anchor);
         if !(first.ends_with("ed") || first.ends_with("en")) {
             return None;
         }
