@@ -429,32 +429,35 @@ impl<'t> WordIndex<'t> {
         } else {
             first + self.words[first..].partition_point(|w| w.start < end)
         };
-        WordsWithin::Indexed {
+        WordsWithin::Indexed(Cut {
             text: self.text,
-            words: &self.words[first..last],
+            words: self.words[first..last].iter(),
             start,
             end,
-        }
+        })
     }
 }
 
 /// The iterator of [`WordIndex::within`].
 pub enum WordsWithin<'a, 't> {
-    Indexed {
-        text: &'t str,
-        /// The words that overlap `start..end`, not yet given.
-        words: &'a [Span],
-        start: usize,
-        end: usize,
-    },
+    Indexed(Cut<'a, 't>),
     Scanned(Words<'t>),
 }
 
-impl<'t> WordsWithin<'_, 't> {
+/// Indexed words that overlap `start..end`, each cut to that range.
+pub struct Cut<'a, 't> {
+    text: &'t str,
+    /// The words not yet given.
+    words: std::slice::Iter<'a, Span>,
+    start: usize,
+    end: usize,
+}
+
+impl<'t> Cut<'_, 't> {
     /// A word's part within `start..end`, offset from `start`.
-    fn cut(text: &'t str, w: Span, start: usize, end: usize) -> (usize, &'t str) {
-        let (from, to) = (w.start.max(start), w.end.min(end));
-        (from - start, &text[from..to])
+    fn cut(&self, w: &Span) -> (usize, &'t str) {
+        let (from, to) = (w.start.max(self.start), w.end.min(self.end));
+        (from - self.start, &self.text[from..to])
     }
 }
 
@@ -464,16 +467,7 @@ impl<'t> Iterator for WordsWithin<'_, 't> {
     #[inline]
     fn next(&mut self) -> Option<(usize, &'t str)> {
         match self {
-            WordsWithin::Indexed {
-                text,
-                words,
-                start,
-                end,
-            } => {
-                let (w, rest) = words.split_first()?;
-                *words = rest;
-                Some(Self::cut(text, *w, *start, *end))
-            }
+            WordsWithin::Indexed(c) => c.words.next().map(|w| c.cut(w)),
             WordsWithin::Scanned(it) => it.next(),
         }
     }
@@ -483,16 +477,7 @@ impl DoubleEndedIterator for WordsWithin<'_, '_> {
     #[inline]
     fn next_back(&mut self) -> Option<Self::Item> {
         match self {
-            WordsWithin::Indexed {
-                text,
-                words,
-                start,
-                end,
-            } => {
-                let (w, rest) = words.split_last()?;
-                *words = rest;
-                Some(Self::cut(text, *w, *start, *end))
-            }
+            WordsWithin::Indexed(c) => c.words.next_back().map(|w| c.cut(w)),
             WordsWithin::Scanned(it) => it.next_back(),
         }
     }
