@@ -175,6 +175,9 @@ fn trim(s: &str) -> &str {
     s.trim_matches(is_space)
 }
 
+/// Punctuation that ends a sentence. '…' is the only one beyond ASCII, and
+/// its first byte (0xE2) is what [`sentence_end`] looks for.
+const TERMINATORS: &[char] = &['.', '!', '?', '…'];
 const CLOSERS: &[char] = &['"', '\'', '”', '’', ')', ']', '»'];
 const OPENERS: &[char] = &['"', '\'', '“', '‘', '(', '[', '«'];
 
@@ -183,9 +186,8 @@ const OPENERS: &[char] = &['"', '\'', '“', '‘', '(', '[', '«'];
 fn sentence_end(input: &str) -> usize {
     let bytes = input.as_bytes();
     let mut from = 0;
-    // Terminal punctuation is rare: the bytes between are skipped whole
-    // ('…' is the only terminator beyond ASCII, and its first byte 0xE2
-    // begins no other terminator).
+    // Terminators are rare: the bytes between are skipped whole, and only
+    // a terminator's first byte is decoded.
     while let Some(found) = bytes[from..]
         .iter()
         .position(|&b| matches!(b, b'.' | b'!' | b'?' | 0xE2))
@@ -193,13 +195,13 @@ fn sentence_end(input: &str) -> usize {
         let i = from + found;
         let c = input[i..].chars().next().expect("a char starts at a found byte");
         from = i + c.len_utf8();
-        if !matches!(c, '.' | '!' | '?' | '…') {
+        if !TERMINATORS.contains(&c) {
             continue;
         }
         // Swallow repeated punctuation and closing quotes/brackets.
         let mut end = from;
         for d in input[end..].chars() {
-            if matches!(d, '.' | '!' | '?' | '…') || CLOSERS.contains(&d) {
+            if TERMINATORS.contains(&d) || CLOSERS.contains(&d) {
                 end += d.len_utf8();
             } else {
                 break;
@@ -585,7 +587,7 @@ fn dateline(input: &str) -> IResult<&str, &str> {
             0xE2 if window[k..].starts_with(['—', '–']) => Some(k),
             b'-' if k > 0
                 && bytes[k - 1] == b' '
-                && (window[k - 1..].starts_with(" - ") || window[k - 1..].starts_with(" -- ")) =>
+                && (window[k..].starts_with("- ") || window[k..].starts_with("-- ")) =>
             {
                 Some(k - 1)
             }
