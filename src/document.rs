@@ -582,7 +582,7 @@ fn dateline(input: &str) -> IResult<&str, &str> {
     // The first dash, in one pass: an em or en dash, or a hyphen between
     // spaces, found from its first byte (0xE2 or the hyphen).
     let bytes = window.as_bytes();
-    let dash = (0..bytes.len())
+    let dash = memchr::memchr2_iter(0xE2, b'-', bytes)
         .find_map(|k| match bytes[k] {
             0xE2 if window[k..].starts_with(['—', '–']) => Some(k),
             b'-' if k > 0

@@ -514,6 +514,7 @@ fn build(patterns: &[String], case_insensitive: bool) -> Result<AhoCorasick> {
         // A full DFA: the matchers run over every byte of every article,
         // and building one costs a few milliseconds per process.
         .kind(Some(AhoCorasickKind::DFA))
+        .prefilter(false)
         .build(patterns)
         .map_err(|e| Error::data("lexicon", 0, format!("cannot compile matcher: {e}")))
 }

@@ -611,8 +611,8 @@ pub fn quotations(text: &str, paragraph: Span) -> Vec<Span> {
     // The quotes are '"' and two characters whose first byte is 0xE2:
     // only those bytes are looked at.
     let bytes = p.as_bytes();
-    for (i, &b) in bytes.iter().enumerate() {
-        match b {
+    for i in memchr::memchr2_iter(b'"', 0xE2, bytes) {
+        match bytes[i] {
             b'"' => match straight.take() {
                 Some(start) => out.push(Span::new(paragraph.start + start, paragraph.start + i + 1)),
                 None => straight = Some(i),
