@@ -342,25 +342,31 @@ impl<'s> Iterator for Words<'s> {
 
     #[inline]
     fn next(&mut self) -> Option<(usize, &'s str)> {
-        loop {
-            if self.front >= self.back {
-                return None;
-            }
-            let (len, word) = self.char_at(self.front);
+        // The unread bytes as a slice of their own and the position in a
+        // local, which the loops compare with no load from `self`.
+        let bytes = &self.s.as_bytes()[..self.back];
+        let mut at = self.front;
+        while at < bytes.len() {
+            let (len, word) = self.char_at(at);
             if word {
                 break;
             }
-            self.front += len;
+            at += len;
         }
-        let start = self.front;
-        while self.front < self.back {
-            let (len, word) = self.char_at(self.front);
+        if at >= bytes.len() {
+            self.front = self.back;
+            return None;
+        }
+        let start = at;
+        while at < bytes.len() {
+            let (len, word) = self.char_at(at);
             if !word {
                 break;
             }
-            self.front += len;
+            at += len;
         }
-        Some((start, &self.s[start..self.front]))
+        self.front = at;
+        Some((start, &self.s[start..at]))
     }
 }
 
