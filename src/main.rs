@@ -342,21 +342,27 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             };
             // The whole table, for the formats that are not streamed.
             let mut table = rows(&[], None);
-            if streams {
-                let mut header = Vec::new();
-                table
-                    .write_part(&mut header, &options, true)
-                    .expect("writing to memory cannot fail");
-                sink.write(&header)?;
-            }
-            let format_rows = |done: &Done| {
+            // A streamed format's part for a document's claims.
+            let part = |claims: &[Claim], meta: Option<&serde_json::Map<String, serde_json::Value>>, first| {
+                let document = documents.then(|| output::document_cell(meta));
                 let mut part = Vec::new();
-                if streams {
-                    rows(&done.claims, done.read.meta.as_ref())
-                        .write_part(&mut part, &options, false)
-                        .expect("writing to memory cannot fail");
-                }
+                output::write_claims_part(
+                    &mut part,
+                    claims,
+                    &cfg.lexicon.cameo,
+                    document.as_deref(),
+                    &options,
+                    first,
+                )
+                .expect("writing to memory cannot fail");
                 part
+            };
+            if streams {
+                sink.write(&part(&[], None, true))?;
+            }
+            let format_rows = |done: &Done| match streams {
+                true => part(&done.claims, done.read.meta.as_ref(), false),
+                false => Vec::new(),
             };
             each_rendered(&cfg, origins, &mut meter, format_rows, |done, part| {
                 if streams {

@@ -242,8 +242,8 @@ impl Table {
         match options.format {
             Format::Csv => self.write_delimited(w, b',', options),
             Format::Tsv => self.write_delimited(w, b'\t', options),
-            Format::Json => self.write_json(w, options.raw, true),
-            Format::Jsonl => self.write_json(w, options.raw, false),
+            Format::Json => self.write_json(w, options.raw, true, &self.rows),
+            Format::Jsonl => self.write_json(w, options.raw, false, &self.rows),
             Format::Md => self.write_markdown(w, options.raw),
             Format::Table => self.write_text(w, options),
             Format::Xlsx => Err(io::Error::new(
@@ -263,10 +263,23 @@ impl Table {
     /// format ([`Table::streams`]): the header (and mark) only when
     /// `first`, so that parts written one after another make one table.
     pub fn write_part<W: io::Write>(&self, w: W, options: &Options, first: bool) -> io::Result<()> {
+        self.write_part_rows(w, options, first, &self.rows)
+    }
+
+    /// [`Table::write_part`] with `rows` in place of the table's own: rows
+    /// of borrowed cells under this header, written without copying them
+    /// into the table first.
+    pub fn write_part_rows<W: io::Write, C: AsRef<str>>(
+        &self,
+        w: W,
+        options: &Options,
+        first: bool,
+        rows: &[impl AsRef<[C]>],
+    ) -> io::Result<()> {
         match options.format {
-            Format::Csv => self.write_delimited_part(w, b',', options, first),
-            Format::Tsv => self.write_delimited_part(w, b'\t', options, first),
-            Format::Jsonl => self.write_json(w, options.raw, false),
+            Format::Csv => self.write_delimited_part(w, b',', options, first, rows),
+            Format::Tsv => self.write_delimited_part(w, b'\t', options, first, rows),
+            Format::Jsonl => self.write_json(w, options.raw, false, rows),
             _ => Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
                 "only csv, tsv and jsonl are written in parts",
@@ -275,15 +288,16 @@ impl Table {
     }
 
     fn write_delimited<W: io::Write>(&self, w: W, delimiter: u8, options: &Options) -> io::Result<()> {
-        self.write_delimited_part(w, delimiter, options, true)
+        self.write_delimited_part(w, delimiter, options, true, &self.rows)
     }
 
-    fn write_delimited_part<W: io::Write>(
+    fn write_delimited_part<W: io::Write, C: AsRef<str>>(
         &self,
         mut w: W,
         delimiter: u8,
         options: &Options,
         header: bool,
+        rows: &[impl AsRef<[C]>],
     ) -> io::Result<()> {
         let mut builder = csv::WriterBuilder::new();
         builder.delimiter(delimiter);
@@ -297,13 +311,12 @@ impl Table {
         if header {
             out.write_record(self.header_text(options.raw).iter().map(|h| h.as_bytes()))?;
         }
-        for row in &self.rows {
-            let cells: Vec<Cow<str>> = row
-                .iter()
-                .enumerate()
-                .map(|(i, c)| self.text(i, c, options.raw))
-                .collect();
-            out.write_record(cells.iter().map(|c| c.as_bytes()))?;
+        for row in rows {
+            for (i, cell) in row.as_ref().iter().enumerate() {
+                out.write_field(self.text(i, cell.as_ref(), options.raw).as_bytes())?;
+            }
+            // An empty record ends the one the fields were written to.
+            out.write_record(None::<&[u8]>)?;
         }
         out.flush()
     }
@@ -325,26 +338,29 @@ impl Table {
         }
     }
 
-    fn write_json<W: io::Write>(&self, mut w: W, raw: bool, array: bool) -> io::Result<()> {
+    fn write_json<W: io::Write, C: AsRef<str>>(
+        &self,
+        mut w: W,
+        raw: bool,
+        array: bool,
+        rows: &[impl AsRef<[C]>],
+    ) -> io::Result<()> {
         let header = self.header_text(raw);
         if array {
-            w.write_all(if self.rows.is_empty() { b"[" } else { b"[\n" })?;
+            w.write_all(if rows.is_empty() { b"[" } else { b"[\n" })?;
         }
-        for (n, row) in self.rows.iter().enumerate() {
+        for (n, row) in rows.iter().enumerate() {
             let object = JsonRow {
                 keys: &header,
                 values: row
+                    .as_ref()
                     .iter()
                     .enumerate()
-                    .map(|(i, c)| self.json_value(i, c, raw))
+                    .map(|(i, c)| self.json_value(i, c.as_ref(), raw))
                     .collect(),
             };
             serde_json::to_writer(&mut w, &object)?;
-            w.write_all(if array && n + 1 < self.rows.len() {
-                b",\n"
-            } else {
-                b"\n"
-            })?;
+            w.write_all(if array && n + 1 < rows.len() { b",\n" } else { b"\n" })?;
         }
         if array {
             w.write_all(b"]\n")?;
@@ -483,7 +499,7 @@ pub const CLAIM_COLUMNS: [&str; 15] = [
 /// `id`, `text` and `date` (source, title, url, anything else), as a JSON
 /// object, the same on each of the document's rows.
 pub fn with_document(mut table: Table, fields: Option<&serde_json::Map<String, serde_json::Value>>) -> Table {
-    let cell = fields.map_or(String::new(), |f| serde_json::Value::Object(f.clone()).to_string());
+    let cell = document_cell(fields);
     table.header.push("document".into());
     table.kinds.push(Kind::Json);
     for row in &mut table.rows {
@@ -492,34 +508,76 @@ pub fn with_document(mut table: Table, fields: Option<&serde_json::Map<String, s
     table
 }
 
+/// The `document` column's cell for a record with these other fields
+/// (empty for none).
+pub fn document_cell(fields: Option<&serde_json::Map<String, serde_json::Value>>) -> String {
+    fields.map_or(String::new(), |f| serde_json::Value::Object(f.clone()).to_string())
+}
+
 /// Claims as a table ([`CLAIM_COLUMNS`]), each with its CAMEO code.
 pub fn claims_table(claims: &[Claim], cameo: &Cameo) -> Table {
     let mut t = Table::new(&CLAIM_COLUMNS)
         .with_kind(Kind::Label, &["stance"])
         .with_kind(Kind::Int, &["sentence", "start", "end"]);
     for c in claims {
-        t.rows.push(vec![
-            c.article.clone(),
-            c.party.clone(),
-            c.speaker.clone(),
-            c.stance.to_string(),
-            c.issue.clone(),
-            c.target.clone(),
-            c.object.clone(),
-            c.condition.clone(),
-            match c.mode {
-                crate::extract::Mode::Quote => "quote".to_string(),
-                crate::extract::Mode::Reported => "reported".to_string(),
-            },
-            c.sentence.to_string(),
-            c.start.to_string(),
-            c.end.to_string(),
-            c.evidence.clone(),
-            c.cue.clone(),
-            cameo.code(c.stance, &c.issue).to_string(),
-        ]);
+        t.rows
+            .push(claim_cells(c, cameo).into_iter().map(Cow::into_owned).collect());
     }
     t
+}
+
+/// Writes claims as one part of a streamed output, as
+/// `claims_table(claims, cameo).write_part(...)` would (with the
+/// `document` column holding `document` when it is given), but from the
+/// claims themselves: a corpus's claims are not copied once more.
+pub fn write_claims_part<W: io::Write>(
+    w: W,
+    claims: &[Claim],
+    cameo: &Cameo,
+    document: Option<&str>,
+    options: &Options,
+    first: bool,
+) -> io::Result<()> {
+    let mut columns = claims_table(&[], cameo);
+    if document.is_some() {
+        columns = with_document(columns, None);
+    }
+    let rows: Vec<Vec<Cow<str>>> = claims
+        .iter()
+        .map(|c| {
+            let mut row = claim_cells(c, cameo);
+            row.extend(document.map(Cow::Borrowed));
+            row
+        })
+        .collect();
+    columns.write_part_rows(w, options, first, &rows)
+}
+
+/// One claim's cells, in [`CLAIM_COLUMNS`] order.
+fn claim_cells<'c>(c: &'c Claim, cameo: &'c Cameo) -> Vec<Cow<'c, str>> {
+    // Room for the `document` column too.
+    let mut cells = Vec::with_capacity(CLAIM_COLUMNS.len() + 1);
+    cells.extend([
+        Cow::Borrowed(c.article.as_str()),
+        Cow::Borrowed(c.party.as_str()),
+        Cow::Borrowed(c.speaker.as_str()),
+        Cow::Borrowed(c.stance.as_str()),
+        Cow::Borrowed(c.issue.as_str()),
+        Cow::Borrowed(c.target.as_str()),
+        Cow::Borrowed(c.object.as_str()),
+        Cow::Borrowed(c.condition.as_str()),
+        Cow::Borrowed(match c.mode {
+            crate::extract::Mode::Quote => "quote",
+            crate::extract::Mode::Reported => "reported",
+        }),
+        Cow::Owned(c.sentence.to_string()),
+        Cow::Owned(c.start.to_string()),
+        Cow::Owned(c.end.to_string()),
+        Cow::Borrowed(c.evidence.as_str()),
+        Cow::Borrowed(c.cue.as_str()),
+        Cow::Borrowed(cameo.code(c.stance, &c.issue)),
+    ]);
+    cells
 }
 
 /// The wide matrix: one row per issue, one column per party, each cell the
