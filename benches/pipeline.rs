@@ -32,8 +32,9 @@ fn stages(c: &mut Criterion) {
         b.iter(|| {
             let mut found = 0;
             for s in &doc.sentences {
-                found += matcher::mentions(&lex, &matcher::WordIndex::new(black_box(&text), s.span), None).len();
-                let (cues, issues) = matcher::phrases(&lex, &text, s.span);
+                let matches = matcher::scan(&lex, black_box(&text), s.span);
+                found += matcher::mentions(&lex, &matcher::WordIndex::new(&text, s.span), &matches, None).len();
+                let (cues, issues) = matcher::phrases(&lex, &text, s.span, &matches);
                 found += cues.len() + issues.len();
             }
             found

@@ -333,7 +333,8 @@ impl<'a> SentenceContext<'a> {
         // A dateline ("TAIPEI (Taiwan News) —") names a place, not a party.
         let body_start = span.start + document::dateline_len(&text[span.start..span.end]);
         let words = WordIndex::new(text, span);
-        let mut mentions = matcher::mentions(lex, &words, article.date);
+        let found = matcher::scan(lex, text, span);
+        let mut mentions = matcher::mentions(lex, &words, &found, article.date);
         mentions.retain(|m| m.span.start >= body_start);
         // A person named in full earlier is later called by one name ("Chen
         // Binhua" ... "Chen warned").
@@ -433,7 +434,7 @@ impl<'a> SentenceContext<'a> {
         // A cue word inside a party's name is not a cue ("United States"),
         // except a noun naming the party's act after its adjective ("the
         // Ukrainian proposal"), which the party holds.
-        let (cues_found, issues_found) = matcher::phrases(lex, text, span);
+        let (cues_found, issues_found) = matcher::phrases(lex, text, span, &found);
         let all_cues: Vec<CueMatch> = cues_found
             .into_iter()
             .filter(|c| c.span.start >= body_start)

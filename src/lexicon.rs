@@ -12,7 +12,8 @@ use std::fmt;
 use std::path::Path;
 use std::str::FromStr;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use aho_corasick::MatchKind;
+use aho_corasick::dfa::DFA;
 use serde::Deserialize;
 
 use crate::cameo::Cameo;
@@ -244,12 +245,12 @@ pub struct Lexicon {
     pub members: Vec<(String, Vec<String>)>,
     /// CAMEO event codes by stance and issue (`cameo.csv`).
     pub cameo: Cameo,
-    pub(crate) party_matcher: AhoCorasick,
+    pub(crate) party_matcher: DFA,
     /// For each party pattern: the alias rows it may denote.
     pub(crate) party_patterns: Vec<Vec<usize>>,
     /// Cue anchor spellings, then issue phrase spellings: one pass finds
     /// both.
-    pub(crate) phrase_matcher: AhoCorasick,
+    pub(crate) phrase_matcher: DFA,
     /// For each cue anchor spelling: the cues it starts, those with a gap
     /// first.
     pub(crate) cue_patterns: Vec<Vec<usize>>,
@@ -507,13 +508,14 @@ fn spellings(phrase: &str, capitalise: bool) -> Vec<String> {
     out
 }
 
-fn build(patterns: &[String], case_insensitive: bool) -> Result<AhoCorasick> {
-    AhoCorasickBuilder::new()
+/// A full DFA: the matchers run over every byte of every article, and
+/// building one costs a few milliseconds per process. `matcher::scan` steps
+/// it itself, with no prefilter: a sentence is short, and most of its words
+/// start some pattern.
+pub(crate) fn build(patterns: &[String], case_insensitive: bool) -> Result<DFA> {
+    DFA::builder()
         .match_kind(MatchKind::Standard)
         .ascii_case_insensitive(case_insensitive)
-        // A full DFA: the matchers run over every byte of every article,
-        // and building one costs a few milliseconds per process.
-        .kind(Some(AhoCorasickKind::DFA))
         .prefilter(false)
         .build(patterns)
         .map_err(|e| Error::data("lexicon", 0, format!("cannot compile matcher: {e}")))

@@ -5,7 +5,9 @@
 use std::borrow::Cow;
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, Input, MatchKind};
+use aho_corasick::automaton::{Automaton, StateID};
+use aho_corasick::dfa::DFA;
+use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind};
 
 use crate::document::Span;
 use crate::lexicon::{AliasKind, Lexicon, PhraseRole};
@@ -78,21 +80,76 @@ fn word_start(s: &str, at: usize) -> bool {
     s[..at].chars().next_back().is_none_or(|c| !is_word_char(c))
 }
 
-/// Whole-word matches of `matcher` in `s`, leftmost-longest among those on
-/// word boundaries: a longer phrase that fails the boundary check ("threatened
-/// to" in "threatened today") does not hide a shorter one that passes.
-/// `prefix(pattern)` says whether a pattern's last word may go on.
-fn whole_words(matcher: &AhoCorasick, s: &str, prefix: impl Fn(usize) -> bool) -> Vec<(usize, usize, usize)> {
-    leftmost_longest(on_boundaries(matcher, s, prefix))
+/// Every match of the lexicon's two matchers in one sentence, overlapping
+/// ones included, as (start, end, pattern) with offsets in the sentence.
+pub struct Found {
+    /// Party patterns.
+    pub parties: Vec<(usize, usize, usize)>,
+    /// Cue anchor spellings, then issue phrase spellings.
+    pub phrases: Vec<(usize, usize, usize)>,
 }
 
-/// Every match of `matcher` in `s` on word boundaries, overlapping ones
-/// included: (start, end, pattern).
-fn on_boundaries(matcher: &AhoCorasick, s: &str, prefix: impl Fn(usize) -> bool) -> Vec<(usize, usize, usize)> {
-    matcher
-        .find_overlapping_iter(s)
-        .filter(|m| on_word_boundaries(s, m.start(), m.end(), prefix(m.pattern().as_usize())))
-        .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
+/// Runs the party and the phrase matcher over the sentence in one pass.
+/// The two automatons step side by side: a step is a wait for the next
+/// state's row of a table too large for the nearest cache, and the waits of
+/// two independent automatons overlap, where one pass each would wait twice.
+/// The matches are those (and in the order) the matchers' overlapping
+/// search reports: by end, and at one end in the state's pattern order.
+pub fn scan(lex: &Lexicon, text: &str, sentence: Span) -> Found {
+    side_by_side(
+        &lex.party_matcher,
+        &lex.phrase_matcher,
+        &text[sentence.start..sentence.end],
+    )
+}
+
+/// [`scan`] with these two automatons over `s`.
+fn side_by_side(party: &DFA, phrase: &DFA, s: &str) -> Found {
+    let start = |dfa: &DFA| {
+        dfa.start_state(Anchored::No)
+            .expect("the matchers are built unanchored")
+    };
+    let (mut at_party, mut at_phrase) = (start(party), start(phrase));
+    let mut found = Found {
+        parties: Vec::new(),
+        phrases: Vec::new(),
+    };
+    for (i, &byte) in s.as_bytes().iter().enumerate() {
+        at_party = party.next_state(Anchored::No, at_party, byte);
+        at_phrase = phrase.next_state(Anchored::No, at_phrase, byte);
+        // Only a special state can be a match: the common case is one test.
+        if party.is_special(at_party) {
+            record(party, at_party, i + 1, &mut found.parties);
+        }
+        if phrase.is_special(at_phrase) {
+            record(phrase, at_phrase, i + 1, &mut found.phrases);
+        }
+    }
+    found
+}
+
+/// The patterns that end at `end` in `state`, if it is a match state.
+#[cold]
+fn record(dfa: &DFA, state: StateID, end: usize, out: &mut Vec<(usize, usize, usize)>) {
+    if dfa.is_match(state) {
+        for i in 0..dfa.match_len(state) {
+            let pattern = dfa.match_pattern(state, i);
+            out.push((end - dfa.pattern_len(pattern), end, pattern.as_usize()));
+        }
+    }
+}
+
+/// The matches among `found` (in `s`) on word boundaries. `prefix(pattern)`
+/// says whether a pattern's last word may go on.
+fn on_boundaries(
+    found: &[(usize, usize, usize)],
+    s: &str,
+    prefix: impl Fn(usize) -> bool,
+) -> Vec<(usize, usize, usize)> {
+    found
+        .iter()
+        .copied()
+        .filter(|&(start, end, pattern)| on_word_boundaries(s, start, end, prefix(pattern)))
         .collect()
 }
 
@@ -111,12 +168,15 @@ fn leftmost_longest(mut found: Vec<(usize, usize, usize)>) -> Vec<(usize, usize,
     found
 }
 
-/// Party mentions in the sentence of `words`, on `date` (yyyymmdd).
-pub fn mentions<'l>(lex: &'l Lexicon, words: &WordIndex, date: Option<u32>) -> Vec<Mention<'l>> {
+/// Party mentions in the sentence of `words`, on `date` (yyyymmdd), from
+/// what [`scan`] found there. Of the party patterns on word boundaries the
+/// leftmost-longest are taken: a longer name that fails the boundary check
+/// does not hide a shorter one that passes.
+pub fn mentions<'l>(lex: &'l Lexicon, words: &WordIndex, found: &Found, date: Option<u32>) -> Vec<Mention<'l>> {
     let (text, sentence) = (words.text, words.span);
     let s = &text[sentence.start..sentence.end];
     let mut out = Vec::new();
-    for (m_start, m_end, pattern) in whole_words(&lex.party_matcher, s, |_| false) {
+    for (m_start, m_end, pattern) in leftmost_longest(on_boundaries(&found.parties, s, |_| false)) {
         let Some(alias) = lex.aliases_for(pattern, date).find(|a| {
             !a.veto.iter().any(|v| {
                 if v == NAME_VETO {
@@ -489,13 +549,18 @@ impl DoubleEndedIterator for WordsWithin<'_, '_> {
     }
 }
 
-/// Stance cue anchors and issue phrases in the sentence, found in one pass
-/// of the lexicon's phrase matcher.
-pub fn phrases<'l>(lex: &'l Lexicon, text: &str, sentence: Span) -> (Vec<CueMatch<'l>>, Vec<IssueMatch>) {
+/// Stance cue anchors and issue phrases in the sentence, from what [`scan`]
+/// found there: the leftmost-longest on word boundaries of each kind.
+pub fn phrases<'l>(
+    lex: &'l Lexicon,
+    text: &str,
+    sentence: Span,
+    found: &Found,
+) -> (Vec<CueMatch<'l>>, Vec<IssueMatch>) {
     let s = &text[sentence.start..sentence.end];
     let split = lex.cue_patterns.len();
     let issue = |pattern: usize| &lex.issue_cues[lex.issue_patterns[pattern - split]];
-    let (cues, issues): (Vec<_>, Vec<_>) = on_boundaries(&lex.phrase_matcher, s, |p| p >= split && issue(p).prefix)
+    let (cues, issues): (Vec<_>, Vec<_>) = on_boundaries(&found.phrases, s, |p| p >= split && issue(p).prefix)
         .into_iter()
         .partition(|&(_, _, pattern)| pattern < split);
     let at = |start: usize, end: usize| Span::new(sentence.start + start, sentence.start + end);
@@ -660,7 +725,31 @@ mod tests {
             .collect()
     }
 
+    /// The library's own overlapping search, the definition [`scan`]
+    /// implements.
+    fn overlapping(patterns: &[String], case_insensitive: bool, s: &str) -> Vec<(usize, usize, usize)> {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(case_insensitive)
+            .build(patterns)
+            .unwrap()
+            .find_overlapping_iter(s)
+            .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
+            .collect()
+    }
+
     proptest! {
+        #[test]
+        fn scan_finds_what_the_overlapping_search_finds(
+            parties in proptest::collection::vec("[abAB ]{1,4}", 1..8),
+            phrases in proptest::collection::vec("[abAB ]{1,4}", 1..8),
+            s in "[abAB .]{0,40}",
+        ) {
+            let dfa = |patterns: &[String], case_insensitive: bool| crate::lexicon::build(patterns, case_insensitive).unwrap();
+            let found = side_by_side(&dfa(&parties, false), &dfa(&phrases, true), &s);
+            prop_assert_eq!(found.parties, overlapping(&parties, false, &s));
+            prop_assert_eq!(found.phrases, overlapping(&phrases, true, &s));
+        }
+
         #[test]
         fn words_are_the_runs_of_word_characters_from_either_end(
             s in "[a-zA-Z0-9 ,.'’\"“”—éßИж\u{300}\u{1F600}-]{0,40}",
