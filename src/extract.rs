@@ -28,9 +28,7 @@
 //!    conditional acceptance is an offer.
 
 use std::borrow::Cow;
-use std::sync::LazyLock;
 
-use aho_corasick::AhoCorasick;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
@@ -161,33 +159,6 @@ impl<'l> Discourse<'l> {
 
 /// The pronouns that can refer to a mention: an organisation or a group is
 /// "it" as often as "they" ("The RSF said it was ready").
-/// Phrases that name the two sides of a negotiation.
-const PAIR_PHRASES: &[&str] = &[
-    "both sides",
-    "the two sides",
-    "both parties",
-    "the two parties",
-    "both countries",
-    "the two countries",
-    "both nations",
-    "the two nations",
-    "both governments",
-    "the two governments",
-];
-
-/// Finds the pair phrases. No phrase overlaps another, so the leftmost
-/// match at each place is the only one.
-static PAIR_MATCHER: LazyLock<AhoCorasick> = LazyLock::new(|| matcher::any_case(PAIR_PHRASES));
-
-/// Where `s` names the two sides ("both sides", "The two countries").
-fn pair_phrases(s: &str) -> Vec<Span> {
-    PAIR_MATCHER
-        .find_iter(s)
-        .filter(|m| matcher::on_word_boundaries(s, m.start(), m.end(), false))
-        .map(|m| Span::new(m.start(), m.end()))
-        .collect()
-}
-
 fn referent(kind: AliasKind, plural: bool) -> &'static [Pronoun] {
     match kind {
         AliasKind::Person | AliasKind::Title => &[Pronoun::Person],
@@ -364,8 +335,7 @@ impl<'a> SentenceContext<'a> {
         // "Both sides agreed": the two parties the article is about.
         let mut parties = Vec::new();
         let mut pair = None;
-        for at in pair_phrases(&text[body_start..span.end]) {
-            let at = Span::new(body_start + at.start, body_start + at.end);
+        for at in matcher::pairs(lex, text, span, body_start, &found) {
             if mentions.iter().any(|m| m.span.start < at.end && at.start < m.span.end) {
                 continue;
             }
@@ -463,7 +433,7 @@ impl<'a> SentenceContext<'a> {
             conditions: if !has_cues && !traced {
                 Vec::new()
             } else {
-                matcher::conditions(text, span)
+                matcher::conditions(lex, text, span, &found)
             },
             quotes,
             speaker: None,

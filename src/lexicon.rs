@@ -248,8 +248,8 @@ pub struct Lexicon {
     pub(crate) party_matcher: DFA,
     /// For each party pattern: the alias rows it may denote.
     pub(crate) party_patterns: Vec<Vec<usize>>,
-    /// Cue anchor spellings, then issue phrase spellings: one pass finds
-    /// both.
+    /// Cue anchor spellings, issue phrase spellings, then the condition
+    /// markers and the pair phrases ([`Phrase`]): one pass finds them all.
     pub(crate) phrase_matcher: DFA,
     /// For each cue anchor spelling: the cues it starts, those with a gap
     /// first.
@@ -407,7 +407,16 @@ impl Lexicon {
                 issue_patterns.push(i);
             }
         }
-        let phrase_matcher = build(&[cue_strings, issue_strings].concat(), true)?;
+        // The rules' own phrases follow, found in the same pass.
+        let fixed = crate::matcher::CONDITION_MARKERS
+            .iter()
+            .chain(crate::matcher::PAIR_PHRASES);
+        let phrase_strings: Vec<String> = cue_strings
+            .into_iter()
+            .chain(issue_strings)
+            .chain(fixed.map(|p| p.to_string()))
+            .collect();
+        let phrase_matcher = build(&phrase_strings, true)?;
 
         Ok(Lexicon {
             files: [src.parties.0, src.issues.0, src.cues.0, src.roles.0, src.members.0].map(str::to_string),
@@ -423,6 +432,19 @@ impl Lexicon {
             cue_patterns,
             issue_patterns,
         })
+    }
+
+    /// What a pattern of the phrase matcher is.
+    pub(crate) fn phrase(&self, pattern: usize) -> Phrase {
+        let issues = self.cue_patterns.len();
+        let conditions = issues + self.issue_patterns.len();
+        let pairs = conditions + crate::matcher::CONDITION_MARKERS.len();
+        match pattern {
+            p if p < issues => Phrase::Cue,
+            p if p < conditions => Phrase::Issue,
+            p if p < pairs => Phrase::Condition,
+            _ => Phrase::Pair,
+        }
     }
 
     /// The alias rows a matched party pattern may denote on `date`
@@ -481,6 +503,19 @@ impl Lexicon {
         out.dedup();
         out
     }
+}
+
+/// The kinds of pattern in the phrase matcher, in their order there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Phrase {
+    /// A spelling of a cue anchor.
+    Cue,
+    /// A spelling of an issue phrase.
+    Issue,
+    /// A condition marker ([`crate::matcher::CONDITION_MARKERS`]).
+    Condition,
+    /// A phrase naming both sides ([`crate::matcher::PAIR_PHRASES`]).
+    Pair,
 }
 
 /// A phrase as written, with straight and curly apostrophes, and (for

@@ -3,14 +3,13 @@
 //! quotations. Everything here is a span in the article text.
 
 use std::borrow::Cow;
-use std::sync::LazyLock;
 
+use aho_corasick::Anchored;
 use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::dfa::DFA;
-use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind};
 
 use crate::document::Span;
-use crate::lexicon::{AliasKind, Lexicon, PhraseRole};
+use crate::lexicon::{AliasKind, Lexicon, Phrase, PhraseRole};
 
 /// What a pronoun can refer to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -139,20 +138,6 @@ fn record(dfa: &DFA, state: StateID, end: usize, out: &mut Vec<(usize, usize, us
     }
 }
 
-/// The matches among `found` (in `s`) on word boundaries. `prefix(pattern)`
-/// says whether a pattern's last word may go on.
-fn on_boundaries(
-    found: &[(usize, usize, usize)],
-    s: &str,
-    prefix: impl Fn(usize) -> bool,
-) -> Vec<(usize, usize, usize)> {
-    found
-        .iter()
-        .copied()
-        .filter(|&(start, end, pattern)| on_word_boundaries(s, start, end, prefix(pattern)))
-        .collect()
-}
-
 /// The leftmost-longest matches among `found`, which do not overlap.
 fn leftmost_longest(mut found: Vec<(usize, usize, usize)>) -> Vec<(usize, usize, usize)> {
     found.sort_by_key(|&(start, end, _)| (start, std::cmp::Reverse(end)));
@@ -176,7 +161,13 @@ pub fn mentions<'l>(lex: &'l Lexicon, words: &WordIndex, found: &Found, date: Op
     let (text, sentence) = (words.text, words.span);
     let s = &text[sentence.start..sentence.end];
     let mut out = Vec::new();
-    for (m_start, m_end, pattern) in leftmost_longest(on_boundaries(&found.parties, s, |_| false)) {
+    let whole = found
+        .parties
+        .iter()
+        .copied()
+        .filter(|&(start, end, _)| on_word_boundaries(s, start, end, false))
+        .collect();
+    for (m_start, m_end, pattern) in leftmost_longest(whole) {
         let Some(alias) = lex.aliases_for(pattern, date).find(|a| {
             !a.veto.iter().any(|v| {
                 if v == NAME_VETO {
@@ -560,8 +551,12 @@ pub fn phrases<'l>(
     let s = &text[sentence.start..sentence.end];
     let split = lex.cue_patterns.len();
     let issue = |pattern: usize| &lex.issue_cues[lex.issue_patterns[pattern - split]];
-    let (cues, issues): (Vec<_>, Vec<_>) = on_boundaries(&found.phrases, s, |p| p >= split && issue(p).prefix)
-        .into_iter()
+    let (cues, issues): (Vec<_>, Vec<_>) = found
+        .phrases
+        .iter()
+        .copied()
+        .filter(|&(.., pattern)| matches!(lex.phrase(pattern), Phrase::Cue | Phrase::Issue))
+        .filter(|&(start, end, pattern)| on_word_boundaries(s, start, end, pattern >= split && issue(pattern).prefix))
         .partition(|&(_, _, pattern)| pattern < split);
     let at = |start: usize, end: usize| Span::new(sentence.start + start, sentence.start + end);
     let cues = leftmost_longest(cues)
@@ -584,7 +579,7 @@ pub fn phrases<'l>(
 
 /// Words that open a condition clause, lower case, longest first. "But
 /// would have/get/receive" after a concession is what is asked in return.
-const CONDITION_MARKERS: &[&str] = &[
+pub(crate) const CONDITION_MARKERS: &[&str] = &[
     "only in the event of",
     "on condition that",
     "in the event of",
@@ -612,34 +607,26 @@ pub struct Condition {
     pub after_comma: bool,
 }
 
-/// A finder of a few fixed phrases in any case, leftmost first, for words
-/// most sentences lack: its prefilter passes over them quickly.
-pub(crate) fn any_case(phrases: &[&str]) -> AhoCorasick {
-    AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .match_kind(MatchKind::LeftmostFirst)
-        .build(phrases)
-        .expect("a few fixed phrases compile")
-}
-
-/// Finds where a condition marker starts.
-static CONDITION_MATCHER: LazyLock<AhoCorasick> = LazyLock::new(|| any_case(CONDITION_MARKERS));
-
 /// Condition clauses of the sentence: from the marker to the next comma or
 /// the end of the sentence. At each word start the longest marker on word
 /// boundaries is taken; markers inside a clause already found are skipped.
-pub fn conditions(text: &str, sentence: Span) -> Vec<Condition> {
+pub fn conditions(lex: &Lexicon, text: &str, sentence: Span, found: &Found) -> Vec<Condition> {
     let s = &text[sentence.start..sentence.end];
     let bytes = s.as_bytes();
     let mut out: Vec<Condition> = Vec::new();
+    // The places where any marker starts, from the left; every marker
+    // there is then tried in order.
+    let mut starts: Vec<usize> = found
+        .phrases
+        .iter()
+        .filter(|&&(.., pattern)| lex.phrase(pattern) == Phrase::Condition)
+        .map(|&(start, ..)| start)
+        .collect();
+    starts.sort_unstable();
+    starts.dedup();
     let mut from = 0;
-    // The leftmost place where any marker starts; every marker there is
-    // then tried in order.
-    while let Some(found) = CONDITION_MATCHER.find(Input::new(s).range(from..)) {
-        let at = found.start();
-        // Markers start with an ASCII letter: the next byte is a boundary.
-        from = at + 1;
-        if !word_start(s, at) {
+    for at in starts {
+        if at < from || !word_start(s, at) {
             continue;
         }
         let marker = CONDITION_MARKERS.iter().find(|marker| {
@@ -666,9 +653,41 @@ pub fn conditions(text: &str, sentence: Span) -> Vec<Condition> {
             span: Span::new(sentence.start + at, sentence.start + end),
             after_comma: lead.ends_with([',', '—', ';']),
         });
-        from = end.max(at + 1);
+        from = end;
     }
     out
+}
+
+/// Phrases that name the two sides of a negotiation.
+pub(crate) const PAIR_PHRASES: &[&str] = &[
+    "both sides",
+    "the two sides",
+    "both parties",
+    "the two parties",
+    "both countries",
+    "the two countries",
+    "both nations",
+    "the two nations",
+    "both governments",
+    "the two governments",
+];
+
+/// Where the sentence names the two sides ("both sides", "The two
+/// countries") from byte `from` of `text` on, from what [`scan`] found
+/// there. No phrase overlaps another.
+pub fn pairs(lex: &Lexicon, text: &str, sentence: Span, from: usize, found: &Found) -> Vec<Span> {
+    let s = &text[from..sentence.end];
+    let shift = from - sentence.start;
+    let mut spans: Vec<Span> = found
+        .phrases
+        .iter()
+        .filter(|&&(start, _, pattern)| start >= shift && lex.phrase(pattern) == Phrase::Pair)
+        .map(|&(start, end, _)| (start - shift, end - shift))
+        .filter(|&(start, end)| on_word_boundaries(s, start, end, false))
+        .map(|(start, end)| Span::new(from + start, from + end))
+        .collect();
+    spans.sort_unstable();
+    spans
 }
 
 /// Quoted spans of a paragraph, sorted and disjoint: matched pairs of
@@ -728,7 +747,7 @@ mod tests {
     /// The library's own overlapping search, the definition [`scan`]
     /// implements.
     fn overlapping(patterns: &[String], case_insensitive: bool, s: &str) -> Vec<(usize, usize, usize)> {
-        AhoCorasick::builder()
+        aho_corasick::AhoCorasick::builder()
             .ascii_case_insensitive(case_insensitive)
             .build(patterns)
             .unwrap()
@@ -788,8 +807,13 @@ mod tests {
         }
     }
 
+    /// The built-in lexicon, loaded once for the tests that need it.
+    static LEXICON: std::sync::LazyLock<Lexicon> =
+        std::sync::LazyLock::new(|| Lexicon::builtin().expect("the built-in lexicon loads"));
+
     fn conds(s: &str) -> Vec<&str> {
-        conditions(s, Span::new(0, s.len()))
+        let sentence = Span::new(0, s.len());
+        conditions(&LEXICON, s, sentence, &scan(&LEXICON, s, sentence))
             .into_iter()
             .map(|c| &s[c.span.start..c.span.end])
             .collect()
