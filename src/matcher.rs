@@ -1,6 +1,7 @@
 //! Finds the lexicon's words in one sentence: party mentions (with
-//! pronouns), stance cue anchors, issue phrases, condition clauses and
-//! quotations. Everything here is a span in the article text.
+//! pronouns), stance cue anchors, issue phrases, condition clauses, the
+//! phrases that name both sides, and quotations. Everything here is a span
+//! in the article text.
 
 use std::borrow::Cow;
 
@@ -84,7 +85,8 @@ fn word_start(s: &str, at: usize) -> bool {
 pub struct Found {
     /// Party patterns.
     pub parties: Vec<(usize, usize, usize)>,
-    /// Cue anchor spellings, then issue phrase spellings.
+    /// Phrase patterns: cue anchors, issue phrases, condition markers and
+    /// pair phrases (`Lexicon::phrase` tells which).
     pub phrases: Vec<(usize, usize, usize)>,
 }
 
