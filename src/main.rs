@@ -360,9 +360,12 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             if streams {
                 sink.write(&part(&[], None, true))?;
             }
-            let format_rows = |done: &Done| match streams {
-                true => part(&done.claims, done.read.meta.as_ref(), false),
-                false => Vec::new(),
+            let format_rows = |done: &Done| {
+                if streams {
+                    part(&done.claims, done.read.meta.as_ref(), false)
+                } else {
+                    Vec::new()
+                }
             };
             each_rendered(&cfg, origins, &mut meter, format_rows, |done, part| {
                 if streams {
