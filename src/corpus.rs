@@ -1,7 +1,8 @@
 //! A corpus through the extractor: inputs read in order on one thread,
 //! decoded and extracted on all cores, results handed back in input order.
-//! Memory is bounded by a window of documents in flight, not by the
-//! corpus: a million-article JSONL file streams through.
+//! Memory is bounded by a few windows of documents in flight (read ahead,
+//! in work, handed on), not by the corpus: a million-article JSONL file
+//! streams through.
 
 use std::sync::mpsc;
 
@@ -66,33 +67,51 @@ where
             }
         }
     });
+    let work = |pending: Result<input::Pending>| -> Result<(Done, T)> {
+        let read = pending?.read(date)?;
+        let mut claims = crate::extract(lexicon, &read.article);
+        read.locate(&mut claims);
+        let done = Done { read, claims };
+        let rendered = render(&done);
+        Ok((done, rendered))
+    };
     let mut batch = Vec::with_capacity(window);
-    while let Ok(first) = receiver.recv() {
-        batch.push(first);
-        while batch.len() < window {
+    // The last batch's results: this thread hands them on while the
+    // workers do the next batch, so that neither waits for the other.
+    let mut previous: Vec<Result<(Done, T)>> = Vec::new();
+    let mut inputs_open = true;
+    loop {
+        // The next batch: what has come in. Input is waited for only when
+        // nothing is left to hand on, so that a stream on standard input
+        // is answered as each document is done.
+        while inputs_open && batch.len() < window {
             match receiver.try_recv() {
-                Ok(next) => batch.push(next),
-                Err(_) => break,
+                Ok(pending) => batch.push(pending),
+                Err(mpsc::TryRecvError::Empty) if batch.is_empty() && previous.is_empty() => match receiver.recv() {
+                    Ok(pending) => batch.push(pending),
+                    Err(_) => inputs_open = false,
+                },
+                Err(mpsc::TryRecvError::Empty) => break,
+                Err(mpsc::TryRecvError::Disconnected) => inputs_open = false,
             }
         }
-        let done: Vec<Result<(Done, T)>> = pool.install(|| {
-            batch
-                .par_drain(..)
-                .map(|pending| {
-                    let read = pending?.read(date)?;
-                    let mut claims = crate::extract(lexicon, &read.article);
-                    read.locate(&mut claims);
-                    let done = Done { read, claims };
-                    let rendered = render(&done);
-                    Ok((done, rendered))
-                })
-                .collect()
-        });
-        for result in done {
-            each(result)?;
+        if batch.is_empty() && previous.is_empty() {
+            return Ok(());
         }
+        let mut next = Vec::new();
+        let mut handed = Ok(());
+        pool.in_place_scope(|scope| {
+            scope.spawn(|_| next = batch.par_drain(..).map(work).collect());
+            for result in previous.drain(..) {
+                handed = each(result);
+                if handed.is_err() {
+                    break;
+                }
+            }
+        });
+        handed?;
+        previous = next;
     }
-    Ok(())
 }
 
 #[cfg(test)]
