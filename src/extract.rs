@@ -224,7 +224,7 @@ pub fn extract_traced(lex: &Lexicon, article: &Article, mut trace: Option<&mut V
             Some(t) => {
                 let mut notes = Vec::new();
                 ctx.claims(lex, sentence.index, &mut claims, Some(&mut notes));
-                let original = norm.original(sentence.span);
+                let original = ctx.original;
                 t.push(SentenceTrace {
                     index: sentence.index,
                     start: original.start,
@@ -260,9 +260,10 @@ pub fn extract_traced(lex: &Lexicon, article: &Article, mut trace: Option<&mut V
 struct SentenceContext<'a> {
     /// The normalised article text all spans refer to.
     text: &'a str,
-    norm: &'a Normalized,
     article: &'a Article,
     span: Span,
+    /// The sentence's span in the article as given, before normalising.
+    original: Span,
     /// The sentence's words.
     words: WordIndex<'a>,
     parties: Vec<Party<'a>>,
@@ -421,9 +422,9 @@ impl<'a> SentenceContext<'a> {
         let has_cues = !all_cues.is_empty();
         let mut ctx = SentenceContext {
             text,
-            norm,
             article,
             span,
+            original: norm.original(span),
             words,
             parties,
             cues: all_cues,
@@ -630,12 +631,18 @@ impl<'a> SentenceContext<'a> {
     /// Start of a subordinate clause with its own subject between the
     /// parties before `pos` and `pos` ("... as the opposition threatened").
     fn subordinate_start(&self, pos: usize) -> Option<usize> {
-        let words: Vec<(usize, &str)> = self.words.within(self.span.start, pos).collect();
-        words.windows(2).rev().find_map(|pair| {
-            let ((i, conj), (_, next)) = (pair[0], pair[1]);
-            (SUBORDINATORS.contains(&conj) && DETERMINERS.contains(&next.to_lowercase().as_str()))
-                .then_some(self.span.start + i + conj.len())
-        })
+        // Back from `pos`, each word with the one after it.
+        let mut next: Option<&str> = None;
+        for (i, conj) in self.words.within(self.span.start, pos).rev() {
+            if let Some(next) = next
+                && SUBORDINATORS.contains(&conj)
+                && DETERMINERS.contains(&&*matcher::lowercase(next))
+            {
+                return Some(self.span.start + i + conj.len());
+            }
+            next = Some(conj);
+        }
+        None
     }
 
     /// The nearest party shortly after `pos` (passive "by X"), with the
@@ -1647,7 +1654,7 @@ impl<'a> SentenceContext<'a> {
             return;
         }
         seen.push(key);
-        let original = self.norm.original(self.span);
+        let original = self.original;
         out.push(Claim {
             article: self.article.id.clone(),
             party: c.holder.code.to_string(),
