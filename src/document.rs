@@ -9,10 +9,10 @@
 use nom::IResult;
 use nom::Offset;
 use nom::Parser;
-use nom::bytes::complete::take_while;
-use nom::character::complete::{line_ending, not_line_ending};
+use nom::branch::alt;
+use nom::bytes::complete::{tag, take_while};
+use nom::character::complete::line_ending;
 use nom::combinator::opt;
-use nom::sequence::terminated;
 
 /// A byte range into the article text, end exclusive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -153,9 +153,14 @@ fn push_sentence(sentences: &mut Vec<Sentence>, paragraph: usize, text: &str, sp
     }
 }
 
-/// A line of text and its line ending (LF or CRLF).
+/// A line of text and its line ending: LF, CRLF or a CR alone (old Mac
+/// files and some scraped pages end their lines so). The end is found with
+/// memchr, not a character at a time.
 fn paragraph(input: &str) -> IResult<&str, &str> {
-    terminated(not_line_ending, opt(line_ending)).parse(input)
+    let end = memchr::memchr2(b'\n', b'\r', input.as_bytes()).unwrap_or(input.len());
+    let (line, rest) = input.split_at(end);
+    let (rest, _) = opt(alt((line_ending, tag("\r")))).parse(rest)?;
+    Ok((rest, line))
 }
 
 /// One sentence: text up to and including a sentence boundary (terminal
@@ -421,6 +426,11 @@ mod tests {
         trailing_site_name_cut,
         "Headline\nBody text.\nRelated: other story\nNews Daily",
         ["Headline", "Body text."]
+    );
+    t!(
+        lone_cr,
+        "Headline\r\rOne sentence here. Another one.\rA third line.\r",
+        ["Headline", "One sentence here.", "Another one.", "A third line."]
     );
     t!(empty, "", []);
     t!(whitespace_only, " \n\u{a0}\r\n ", []);

@@ -207,6 +207,36 @@ fn pathological_shapes_complete() {
     }
 }
 
+/// Lines may end in LF, CRLF or a CR alone (old Mac files, some scraped
+/// pages): each gives the same claims, at the same places where the ending
+/// is as long. A CR alone once ended the reading of the article there.
+#[test]
+fn every_line_ending_gives_the_same_claims() {
+    let lines = ["Talks stall", "", CLAIM, "Kyiv rejected the demand."];
+    let claims = |ending: &str| {
+        let text = lines.join(ending) + ending;
+        let article = Article {
+            id: "lines".into(),
+            text: text.clone(),
+            date: None,
+        };
+        let claims = demarche::extract(&LEXICON, &article);
+        assert_sentences_well_formed(&text);
+        claims
+            .into_iter()
+            .map(|c| (c.party, c.stance.to_string(), c.issue, c.start, c.end))
+            .collect::<Vec<_>>()
+    };
+    let lf = claims("\n");
+    assert_eq!(lf.len(), 2, "{lf:?}");
+    assert_eq!(claims("\r"), lf);
+    let crlf = claims("\r\n");
+    assert_eq!(crlf.len(), lf.len());
+    for ((p, s, i, ..), (q, t, j, ..)) in crlf.iter().zip(&lf) {
+        assert_eq!((p, s, i), (q, t, j));
+    }
+}
+
 /// Inputs the fuzzer found panics with, kept as regressions.
 const FUZZ_FINDINGS: &[&str] = &[
     // "the two sides" stands for both parties at one span: an appositive
@@ -468,6 +498,7 @@ fn newsy() -> impl Strategy<Value = String> {
         "3.5",
         "\n",
         "\r\n",
+        "\r",
         "\n\n",
         "\u{a0}",
         "é",
