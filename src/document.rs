@@ -495,16 +495,29 @@ mod tests {
         assert_eq!(&text[span.start..span.end], "that");
     }
 
+    #[test]
+    fn unicode_line_separators_end_lines() {
+        let n = Normalized::new("Talks stall\u{2029}One sentence here.\u{2028}Another\u{85}line.");
+        assert_eq!(n.text, "Talks stall\nOne sentence here.\nAnother\nline.");
+        assert_eq!(
+            sentences(&n.text),
+            ["Talks stall", "One sentence here.", "Another", "line."]
+        );
+    }
+
     /// The map back, checked against a byte-for-byte map built the plain
     /// way, on text with every kind of whitespace and a dropped weekday.
     #[test]
     fn stretches_agree_with_a_byte_for_byte_map() {
-        let text = "A\u{a0}\u{a0}demand\tthat \u{2003} Kyiv withdraw, Russia said on Tuesday that \u{feff}it\r\nwould\u{a0}“agree” to talks. A line long enough for whole chunks of plain bytes, then  two spaces, sixteen more plain bytes\tand a tab,        and a run of spaces.";
+        let text = "A\u{a0}\u{a0}demand\tthat \u{2003} Kyiv withdraw, Russia said on Tuesday that \u{feff}it\r\nwould\u{a0}“agree” to talks.\u{2029}Next \u{2028}line\u{85}. A line long enough for whole chunks of plain bytes, then  two spaces, sixteen more plain bytes\tand a tab,        and a run of spaces.";
         // The plain way: one entry per byte of the normalised text.
         let mut plain: Vec<(char, usize)> = Vec::new();
         let mut in_space = false;
         for (i, c) in text.char_indices() {
-            if c != '\n' && c != '\r' && (c.is_whitespace() || c == '\u{feff}') {
+            if matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}') {
+                in_space = false;
+                plain.push(('\n', i));
+            } else if c != '\n' && c != '\r' && (c.is_whitespace() || c == '\u{feff}') {
                 if !in_space {
                     plain.push((' ', i));
                 }
@@ -709,6 +722,16 @@ fn map_byte(stretches: &mut Vec<(u32, u32)>, at: usize, from: usize) {
     }
 }
 
+/// Unicode's own line ends: next line (U+0085), line separator (U+2028)
+/// and paragraph separator (U+2029). Text from some publishing systems
+/// breaks its lines with them; they become newlines.
+const LINE_SEPARATORS: [char; 3] = ['\u{85}', '\u{2028}', '\u{2029}'];
+
+/// Whether `c` ends a line.
+fn ends_line(c: char) -> bool {
+    c == '\n' || c == '\r' || LINE_SEPARATORS.contains(&c)
+}
+
 impl Normalized {
     pub fn new(original: &str) -> Normalized {
         let mut text = String::with_capacity(original.len());
@@ -749,8 +772,13 @@ impl Normalized {
                 continue;
             }
             let c = original[i..].chars().next().expect("not at the end");
-            let horizontal_space = c != '\n' && c != '\r' && (c.is_whitespace() || c == '\u{feff}');
-            if horizontal_space {
+            let horizontal_space = !ends_line(c) && (c.is_whitespace() || c == '\u{feff}');
+            if LINE_SEPARATORS.contains(&c) {
+                // A line ends here as at a newline, which the parser knows.
+                in_space = false;
+                map_byte(&mut stretches, text.len(), i);
+                text.push('\n');
+            } else if horizontal_space {
                 if !in_space {
                     map_byte(&mut stretches, text.len(), i);
                     text.push(' ');

@@ -207,9 +207,10 @@ fn pathological_shapes_complete() {
     }
 }
 
-/// Lines may end in LF, CRLF or a CR alone (old Mac files, some scraped
-/// pages): each gives the same claims, at the same places where the ending
-/// is as long. A CR alone once ended the reading of the article there.
+/// Lines may end in LF, CRLF, a CR alone (old Mac files, some scraped
+/// pages) or Unicode's line and paragraph separators: each gives the same
+/// claims, at the same places where the ending is as long. A CR alone once
+/// ended the reading of the article there.
 #[test]
 fn every_line_ending_gives_the_same_claims() {
     let lines = ["Talks stall", "", CLAIM, "Kyiv rejected the demand."];
@@ -230,10 +231,13 @@ fn every_line_ending_gives_the_same_claims() {
     let lf = claims("\n");
     assert_eq!(lf.len(), 2, "{lf:?}");
     assert_eq!(claims("\r"), lf);
-    let crlf = claims("\r\n");
-    assert_eq!(crlf.len(), lf.len());
-    for ((p, s, i, ..), (q, t, j, ..)) in crlf.iter().zip(&lf) {
-        assert_eq!((p, s, i), (q, t, j));
+    // Longer line ends move the offsets, not the claims.
+    for ending in ["\r\n", "\u{85}", "\u{2028}", "\u{2029}"] {
+        let other = claims(ending);
+        assert_eq!(other.len(), lf.len(), "{ending:?}");
+        for ((p, s, i, ..), (q, t, j, ..)) in other.iter().zip(&lf) {
+            assert_eq!((p, s, i), (q, t, j), "{ending:?}");
+        }
     }
 }
 
