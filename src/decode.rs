@@ -136,11 +136,7 @@ fn utf16(body: &[u8], bom: usize, unit: fn([u8; 2]) -> u16) -> Decoded {
 /// than tab, line and page breaks.
 fn binary(bytes: &[u8]) -> Option<String> {
     let head = &bytes[..bytes.len().min(8192)];
-    // contains() is core's word-at-a-time memchr; the offset is looked for
-    // only when there is one.
-    if bytes.contains(&0)
-        && let Some(at) = bytes.iter().position(|&b| b == 0)
-    {
+    if let Some(at) = memchr::memchr(0, bytes) {
         return Some(format!("binary file (NUL byte at offset {at}), not an article"));
     }
     let controls = head
