@@ -727,11 +727,6 @@ fn map_byte(stretches: &mut Vec<(u32, u32)>, at: usize, from: usize) {
 /// breaks its lines with them; they become newlines.
 const LINE_SEPARATORS: [char; 3] = ['\u{85}', '\u{2028}', '\u{2029}'];
 
-/// Whether `c` ends a line.
-fn ends_line(c: char) -> bool {
-    c == '\n' || c == '\r' || LINE_SEPARATORS.contains(&c)
-}
-
 impl Normalized {
     pub fn new(original: &str) -> Normalized {
         let mut text = String::with_capacity(original.len());
@@ -772,7 +767,7 @@ impl Normalized {
                 continue;
             }
             let c = original[i..].chars().next().expect("not at the end");
-            let horizontal_space = !ends_line(c) && (c.is_whitespace() || c == '\u{feff}');
+            let horizontal_space = c != '\n' && c != '\r' && (c.is_whitespace() || c == '\u{feff}');
             if LINE_SEPARATORS.contains(&c) {
                 // A line ends here as at a newline, which the parser knows.
                 in_space = false;
