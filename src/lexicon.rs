@@ -441,7 +441,7 @@ impl Lexicon {
         let pairs = conditions + crate::matcher::CONDITION_MARKERS.len();
         match pattern {
             p if p < issues => Phrase::Cue,
-            p if p < conditions => Phrase::Issue,
+            p if p < conditions => Phrase::Issue(self.issue_patterns[p - issues]),
             p if p < pairs => Phrase::Condition,
             _ => Phrase::Pair,
         }
@@ -510,8 +510,8 @@ impl Lexicon {
 pub(crate) enum Phrase {
     /// A spelling of a cue anchor.
     Cue,
-    /// A spelling of an issue phrase.
-    Issue,
+    /// A spelling of an issue phrase, with the phrase's row.
+    Issue(usize),
     /// A condition marker ([`crate::matcher::CONDITION_MARKERS`]).
     Condition,
     /// A phrase naming both sides ([`crate::matcher::PAIR_PHRASES`]).

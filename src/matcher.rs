@@ -551,15 +551,17 @@ pub fn phrases<'l>(
     found: &Found,
 ) -> (Vec<CueMatch<'l>>, Vec<IssueMatch>) {
     let s = &text[sentence.start..sentence.end];
-    let split = lex.cue_patterns.len();
-    let issue = |pattern: usize| &lex.issue_cues[lex.issue_patterns[pattern - split]];
-    let (cues, issues): (Vec<_>, Vec<_>) = found
-        .phrases
-        .iter()
-        .copied()
-        .filter(|&(.., pattern)| matches!(lex.phrase(pattern), Phrase::Cue | Phrase::Issue))
-        .filter(|&(start, end, pattern)| on_word_boundaries(s, start, end, pattern >= split && issue(pattern).prefix))
-        .partition(|&(_, _, pattern)| pattern < split);
+    // (start, end, cue pattern) and (start, end, issue phrase row).
+    let (mut cues, mut issues) = (Vec::new(), Vec::new());
+    for &(start, end, pattern) in &found.phrases {
+        match lex.phrase(pattern) {
+            Phrase::Cue if on_word_boundaries(s, start, end, false) => cues.push((start, end, pattern)),
+            Phrase::Issue(row) if on_word_boundaries(s, start, end, lex.issue_cues[row].prefix) => {
+                issues.push((start, end, row))
+            }
+            _ => {}
+        }
+    }
     let at = |start: usize, end: usize| Span::new(sentence.start + start, sentence.start + end);
     let cues = leftmost_longest(cues)
         .into_iter()
@@ -570,10 +572,10 @@ pub fn phrases<'l>(
         .collect();
     let issues = leftmost_longest(issues)
         .into_iter()
-        .map(|(start, end, pattern)| IssueMatch {
+        .map(|(start, end, row)| IssueMatch {
             span: at(start, end),
-            issue: issue(pattern).issue,
-            role: issue(pattern).role,
+            issue: lex.issue_cues[row].issue,
+            role: lex.issue_cues[row].role,
         })
         .collect();
     (cues, issues)
