@@ -364,6 +364,28 @@ static ASCII_IN_WORD: [bool; 128] = {
     table
 };
 
+/// What a byte tells of the character it starts, for [`WordIndex::new`].
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Class {
+    /// An ASCII character of a word.
+    Word,
+    /// An ASCII character outside words.
+    Gap,
+    /// Part of a character beyond ASCII, which must be decoded.
+    Other,
+}
+
+/// [`Class`] of each byte.
+static BYTE_CLASS: [Class; 256] = {
+    let mut table = [Class::Other; 256];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = if ASCII_IN_WORD[b] { Class::Word } else { Class::Gap };
+        b += 1;
+    }
+    table
+};
+
 impl<'s> Words<'s> {
     /// The length of the character starting at `at`, and whether it
     /// belongs to a word.
@@ -461,12 +483,39 @@ pub struct WordIndex<'t> {
 
 impl<'t> WordIndex<'t> {
     pub fn new(text: &'t str, span: Span) -> WordIndex<'t> {
+        let s = &text[span.start..span.end];
+        let bytes = s.as_bytes();
         // English runs about six bytes a word, space included: room for
         // most sentences at once.
-        let mut found = Vec::with_capacity((span.end - span.start) / 5 + 1);
-        found.extend(
-            words(&text[span.start..span.end]).map(|(i, w)| Span::new(span.start + i, span.start + i + w.len())),
-        );
+        let mut found = Vec::with_capacity(bytes.len() / 5 + 1);
+        // What [`words`] gives, in one loop over the bytes: each ASCII byte
+        // is classed by a lookup, and only other characters are decoded.
+        let char_at = |at: usize| match BYTE_CLASS[bytes[at] as usize] {
+            Class::Word => (1, true),
+            Class::Gap => (1, false),
+            Class::Other => {
+                let c = s[at..].chars().next().unwrap_or_default();
+                (c.len_utf8(), in_word(c))
+            }
+        };
+        let mut at = 0;
+        while at < bytes.len() {
+            let (len, word) = char_at(at);
+            if !word {
+                at += len;
+                continue;
+            }
+            let start = at;
+            at += len;
+            while at < bytes.len() {
+                let (len, word) = char_at(at);
+                if !word {
+                    break;
+                }
+                at += len;
+            }
+            found.push(Span::new(span.start + start, span.start + at));
+        }
         WordIndex {
             text,
             span,
