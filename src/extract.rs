@@ -203,6 +203,8 @@ pub fn extract_traced(lex: &Lexicon, article: &Article, mut trace: Option<&mut V
     let text = norm.text.as_str();
     let doc = document::parse(text);
     let mut discourse = Discourse::default();
+    // The matches of one sentence, in room kept from sentence to sentence.
+    let mut found = matcher::Found::default();
     let mut claims = Vec::new();
     let mut paragraph_quotes: Vec<Span> = Vec::new();
     let mut current_paragraph = usize::MAX;
@@ -218,6 +220,7 @@ pub fn extract_traced(lex: &Lexicon, article: &Article, mut trace: Option<&mut V
             sentence.span,
             &paragraph_quotes,
             &mut discourse,
+            &mut found,
             trace.is_some(),
         );
         match trace.as_deref_mut() {
@@ -291,6 +294,7 @@ impl<'a> SentenceContext<'a> {
         span: Span,
         paragraph_quotes: &[Span],
         discourse: &mut Discourse<'a>,
+        found: &mut matcher::Found,
         traced: bool,
     ) -> SentenceContext<'a> {
         let text = norm.text.as_str();
@@ -305,8 +309,9 @@ impl<'a> SentenceContext<'a> {
         // A dateline ("TAIPEI (Taiwan News) —") names a place, not a party.
         let body_start = span.start + document::dateline_len(&text[span.start..span.end]);
         let words = WordIndex::new(text, span);
-        let found = matcher::scan(lex, text, span);
-        let mut mentions = matcher::mentions(lex, &words, &found, article.date);
+        matcher::scan(lex, text, span, found);
+        let found = &*found;
+        let mut mentions = matcher::mentions(lex, &words, found, article.date);
         mentions.retain(|m| m.span.start >= body_start);
         // A person named in full earlier is later called by one name ("Chen
         // Binhua" ... "Chen warned").
@@ -336,7 +341,7 @@ impl<'a> SentenceContext<'a> {
         // "Both sides agreed": the two parties the article is about.
         let mut parties = Vec::new();
         let mut pair = None;
-        for at in matcher::pairs(lex, text, span, body_start, &found) {
+        for at in matcher::pairs(lex, text, span, body_start, found) {
             if mentions.iter().any(|m| m.span.start < at.end && at.start < m.span.end) {
                 continue;
             }
@@ -405,7 +410,7 @@ impl<'a> SentenceContext<'a> {
         // A cue word inside a party's name is not a cue ("United States"),
         // except a noun naming the party's act after its adjective ("the
         // Ukrainian proposal"), which the party holds.
-        let (cues_found, issues_found) = matcher::phrases(lex, text, span, &found);
+        let (cues_found, issues_found) = matcher::phrases(lex, text, span, found);
         let all_cues: Vec<CueMatch> = cues_found
             .into_iter()
             .filter(|c| c.span.start >= body_start)
@@ -434,7 +439,7 @@ impl<'a> SentenceContext<'a> {
             conditions: if !has_cues && !traced {
                 Vec::new()
             } else {
-                matcher::conditions(lex, text, span, &found)
+                matcher::conditions(lex, text, span, found)
             },
             quotes,
             speaker: None,

@@ -82,6 +82,9 @@ fn word_start(s: &str, at: usize) -> bool {
 
 /// Every match of the lexicon's two matchers in one sentence, overlapping
 /// ones included, as (start, end, pattern) with offsets in the sentence.
+/// One `Found` serves sentence after sentence: [`scan`] refills it, and
+/// its vectors keep their room.
+#[derive(Debug, Default)]
 pub struct Found {
     /// Party patterns.
     pub parties: Vec<(usize, usize, usize)>,
@@ -90,31 +93,31 @@ pub struct Found {
     pub phrases: Vec<(usize, usize, usize)>,
 }
 
-/// Runs the party and the phrase matcher over the sentence in one pass.
+/// Runs the party and the phrase matcher over the sentence in one pass,
+/// into `found` (cleared first).
 /// The two automatons step side by side: a step is a wait for the next
 /// state's row of a table too large for the nearest cache, and the waits of
 /// two independent automatons overlap, where one pass each would wait twice.
 /// The matches are those (and in the order) the matchers' overlapping
 /// search reports: by end, and at one end in the state's pattern order.
-pub fn scan(lex: &Lexicon, text: &str, sentence: Span) -> Found {
+pub fn scan(lex: &Lexicon, text: &str, sentence: Span, found: &mut Found) {
     side_by_side(
         &lex.party_matcher,
         &lex.phrase_matcher,
         &text[sentence.start..sentence.end],
+        found,
     )
 }
 
 /// [`scan`] with these two automatons over `s`.
-fn side_by_side(party: &DFA, phrase: &DFA, s: &str) -> Found {
+fn side_by_side(party: &DFA, phrase: &DFA, s: &str, found: &mut Found) {
     let start = |dfa: &DFA| {
         dfa.start_state(Anchored::No)
             .expect("the matchers are built unanchored")
     };
     let (mut at_party, mut at_phrase) = (start(party), start(phrase));
-    let mut found = Found {
-        parties: Vec::new(),
-        phrases: Vec::new(),
-    };
+    found.parties.clear();
+    found.phrases.clear();
     for (i, &byte) in s.as_bytes().iter().enumerate() {
         at_party = party.next_state(Anchored::No, at_party, byte);
         at_phrase = phrase.next_state(Anchored::No, at_phrase, byte);
@@ -126,7 +129,6 @@ fn side_by_side(party: &DFA, phrase: &DFA, s: &str) -> Found {
             record(phrase, at_phrase, i + 1, &mut found.phrases);
         }
     }
-    found
 }
 
 /// The patterns that end at `end` in `state`, if it is a match state.
@@ -817,7 +819,10 @@ mod tests {
             s in "[abAB .]{0,40}",
         ) {
             let dfa = |patterns: &[String], case_insensitive: bool| crate::lexicon::build(patterns, case_insensitive).unwrap();
-            let found = side_by_side(&dfa(&parties, false), &dfa(&phrases, true), &s);
+            let mut found = Found::default();
+            // Filled twice: what a sentence before left is cleared.
+            side_by_side(&dfa(&phrases, true), &dfa(&parties, false), &s, &mut found);
+            side_by_side(&dfa(&parties, false), &dfa(&phrases, true), &s, &mut found);
             prop_assert_eq!(found.parties, overlapping(&parties, false, &s));
             prop_assert_eq!(found.phrases, overlapping(&phrases, true, &s));
         }
@@ -866,7 +871,9 @@ mod tests {
 
     fn conds(s: &str) -> Vec<&str> {
         let sentence = Span::new(0, s.len());
-        conditions(&LEXICON, s, sentence, &scan(&LEXICON, s, sentence))
+        let mut found = Found::default();
+        scan(&LEXICON, s, sentence, &mut found);
+        conditions(&LEXICON, s, sentence, &found)
             .into_iter()
             .map(|c| &s[c.span.start..c.span.end])
             .collect()
