@@ -1047,6 +1047,9 @@ impl<'a> SentenceContext<'a> {
                 None
             };
             let possessor_noun = possessor.is_some();
+            // Asked up to three times below, worked out once.
+            let coordinated = std::cell::OnceCell::new();
+            let coordinated = || *coordinated.get_or_init(|| self.coordinated(m.span));
             let holders: Vec<Party> = if let Some(p) = possessor {
                 vec![p]
             } else if pattern.after == Some(Slot::Holder) {
@@ -1070,9 +1073,9 @@ impl<'a> SentenceContext<'a> {
                 // Before coordination: "... and are wanted at home" has no
                 // holder, "... and was rejected by Kyiv" its agent.
                 agent
-            } else if self.coordinated(m.span) && !previous_holders.is_empty() {
+            } else if coordinated() && !previous_holders.is_empty() {
                 previous_holders.clone()
-            } else if self.coordinated(m.span) || self.infinitive_or_gerund(m.span) {
+            } else if coordinated() || self.infinitive_or_gerund(m.span) {
                 // "... and would deny", "staged protests to demand", "joined
                 // them in demanding": the clause's subject holds it; after
                 // reported speech ("..., Araghchi said, rejecting") the
@@ -1081,7 +1084,7 @@ impl<'a> SentenceContext<'a> {
                     .or_else(|| {
                         self.speaker
                             .as_ref()
-                            .filter(|_| self.coordinated(m.span))
+                            .filter(|_| coordinated())
                             .and_then(|_| self.speaker_or_last())
                     })
                     .into_iter()
