@@ -532,10 +532,18 @@ impl<'t> WordIndex<'t> {
             // Outside the sentence: read the text itself.
             return WordsWithin::Scanned(words(&self.text[start..end]));
         }
-        let first = self.words.partition_point(|w| w.end <= start);
+        // Most ranges run from the sentence's start or to its end: no
+        // search is needed there.
+        let first = if start == self.span.start {
+            0
+        } else {
+            self.words.partition_point(|w| w.end <= start)
+        };
         // An empty range holds no word, even inside one.
         let last = if start == end {
             first
+        } else if end == self.span.end {
+            self.words.len()
         } else {
             first + self.words[first..].partition_point(|w| w.start < end)
         };
@@ -862,6 +870,11 @@ mod tests {
             let mut back: Vec<_> = index.within(part[0], part[1]).rev().collect();
             back.reverse();
             prop_assert_eq!(back, want);
+            // From the indexed span's start and to its end, where no search
+            // is made.
+            let inner = part[0].clamp(span[0], span[1]);
+            prop_assert_eq!(index.within(span[0], inner).collect::<Vec<_>>(), words_by_split(&s[span[0]..inner]));
+            prop_assert_eq!(index.within(inner, span[1]).collect::<Vec<_>>(), words_by_split(&s[inner..span[1]]));
         }
     }
 
