@@ -119,25 +119,24 @@ pub const MAX_SENTENCE: usize = 2000;
 
 /// `text` cut into pieces of at most `max` bytes, each ending before a
 /// space where there is one (else at a char boundary), trimmed, none empty.
-fn pieces(text: &str, max: usize) -> Vec<&str> {
-    let mut out = Vec::new();
+/// An iterator: nearly every sentence is one piece, and costs no vector.
+fn pieces(text: &str, max: usize) -> impl Iterator<Item = &str> {
     let mut rest = text;
-    while rest.len() > max {
-        let cut = floor_char_boundary(rest, max);
-        let cut = match rest[..cut].rfind(is_space) {
-            Some(space) if space > 0 => space,
-            _ => cut,
-        };
-        let piece = trim(&rest[..cut]);
-        if !piece.is_empty() {
-            out.push(piece);
+    std::iter::from_fn(move || {
+        while rest.len() > max {
+            let cut = floor_char_boundary(rest, max);
+            let cut = match rest[..cut].rfind(is_space) {
+                Some(space) if space > 0 => space,
+                _ => cut,
+            };
+            let piece = trim(&rest[..cut]);
+            rest = trim(&rest[cut..]);
+            if !piece.is_empty() {
+                return Some(piece);
+            }
         }
-        rest = trim(&rest[cut..]);
-    }
-    if !rest.is_empty() {
-        out.push(rest);
-    }
-    out
+        Some(std::mem::take(&mut rest)).filter(|last| !last.is_empty())
+    })
 }
 
 /// Adds the sentence at `span` of `text`, in pieces if it is too long.
@@ -355,6 +354,16 @@ mod tests {
             .iter()
             .map(|s| &text[s.span.start..s.span.end])
             .collect()
+    }
+
+    #[test]
+    fn pieces_cut_at_spaces_within_the_limit() {
+        assert_eq!(pieces("one two three", 20).collect::<Vec<_>>(), ["one two three"]);
+        assert_eq!(pieces("one two three", 8).collect::<Vec<_>>(), ["one two", "three"]);
+        // No space to cut at: a char boundary, never inside "é".
+        assert_eq!(pieces("abcdé fg", 5).collect::<Vec<_>>(), ["abcd", "é fg"]);
+        assert_eq!(pieces("  ", 1).count(), 0);
+        assert_eq!(pieces("", 8).count(), 0);
     }
 
     macro_rules! t {
