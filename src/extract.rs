@@ -450,11 +450,13 @@ impl<'a> SentenceContext<'a> {
         };
         // Reported speech ("said", "according to") is told apart by the
         // construction that fits ("told reporters" vs "told Kyiv to").
-        let (reports, cues): (Vec<CueMatch>, Vec<CueMatch>) =
-            std::mem::take(&mut ctx.cues).into_iter().partition(|c| {
+        let mut cues = std::mem::take(&mut ctx.cues);
+        let reports: Vec<CueMatch> = cues
+            .extract_if(.., |c| {
                 ctx.fit(lex, c)
                     .is_some_and(|(row, ..)| lex.cues[row].kind == CueKind::Report)
-            });
+            })
+            .collect();
         ctx.cues = cues;
         ctx.reports = reports.iter().map(|r| r.span).collect();
         // Issue words matter to stance cues (and to a trace).

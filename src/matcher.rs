@@ -164,13 +164,17 @@ fn leftmost_longest(mut found: Vec<(usize, usize, usize)>) -> Vec<(usize, usize,
 pub fn mentions<'l>(lex: &'l Lexicon, words: &WordIndex, found: &Found, date: Option<u32>) -> Vec<Mention<'l>> {
     let (text, sentence) = (words.text, words.span);
     let s = &text[sentence.start..sentence.end];
-    let mut out = Vec::new();
-    let whole = found
-        .parties
-        .iter()
-        .copied()
-        .filter(|&(start, end, _)| on_word_boundaries(s, start, end, false))
-        .collect();
+    // Room for every match at once: vectors grown a push at a time cost
+    // more than a little spare room.
+    let mut whole = Vec::with_capacity(found.parties.len());
+    whole.extend(
+        found
+            .parties
+            .iter()
+            .copied()
+            .filter(|&(start, end, _)| on_word_boundaries(s, start, end, false)),
+    );
+    let mut out = Vec::with_capacity(whole.len() + 4);
     for (m_start, m_end, pattern) in leftmost_longest(whole) {
         let Some(alias) = lex.aliases_for(pattern, date).find(|a| {
             !a.veto.iter().any(|v| {
@@ -610,8 +614,12 @@ pub fn phrases<'l>(
     found: &Found,
 ) -> (Vec<CueMatch<'l>>, Vec<IssueMatch>) {
     let s = &text[sentence.start..sentence.end];
-    // (start, end, cue pattern) and (start, end, issue phrase row).
-    let (mut cues, mut issues) = (Vec::new(), Vec::new());
+    // (start, end, cue pattern) and (start, end, issue phrase row), with
+    // room for every match at once.
+    let (mut cues, mut issues) = (
+        Vec::with_capacity(found.phrases.len()),
+        Vec::with_capacity(found.phrases.len()),
+    );
     for &(start, end, pattern) in &found.phrases {
         match lex.phrase(pattern) {
             Phrase::Cue if on_word_boundaries(s, start, end, false) => cues.push((start, end, pattern)),
