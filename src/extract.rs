@@ -98,6 +98,14 @@ struct Party<'l> {
     pair: bool,
 }
 
+/// What reading an article carries from sentence to sentence.
+#[derive(Default)]
+struct Reading<'l> {
+    discourse: Discourse<'l>,
+    /// The matches of the sentence being read, in room kept for the next.
+    found: matcher::Found,
+}
+
 /// What the article has said so far, for pronouns and quotations.
 #[derive(Default)]
 struct Discourse<'l> {
@@ -202,9 +210,7 @@ pub fn extract_traced(lex: &Lexicon, article: &Article, mut trace: Option<&mut V
     let norm = Normalized::new(&article.text);
     let text = norm.text.as_str();
     let doc = document::parse(text);
-    let mut discourse = Discourse::default();
-    // The matches of one sentence, in room kept from sentence to sentence.
-    let mut found = matcher::Found::default();
+    let mut reading = Reading::default();
     let mut claims = Vec::new();
     let mut paragraph_quotes: Vec<Span> = Vec::new();
     let mut current_paragraph = usize::MAX;
@@ -219,8 +225,7 @@ pub fn extract_traced(lex: &Lexicon, article: &Article, mut trace: Option<&mut V
             &norm,
             sentence.span,
             &paragraph_quotes,
-            &mut discourse,
-            &mut found,
+            &mut reading,
             trace.is_some(),
         );
         match trace.as_deref_mut() {
@@ -254,7 +259,7 @@ pub fn extract_traced(lex: &Lexicon, article: &Article, mut trace: Option<&mut V
         }
         // Remember the sentence's speaker for the quotations that follow.
         if let Some(sp) = ctx.speaker {
-            discourse.speaker = Some(sp);
+            reading.discourse.speaker = Some(sp);
         }
     }
     claims
@@ -293,10 +298,10 @@ impl<'a> SentenceContext<'a> {
         norm: &'a Normalized,
         span: Span,
         paragraph_quotes: &[Span],
-        discourse: &mut Discourse<'a>,
-        found: &mut matcher::Found,
+        reading: &mut Reading<'a>,
         traced: bool,
     ) -> SentenceContext<'a> {
+        let Reading { discourse, found } = reading;
         let text = norm.text.as_str();
         let first = paragraph_quotes.partition_point(|q| q.end <= span.start);
         let quotes: Vec<Span> = paragraph_quotes[first..]
