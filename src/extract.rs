@@ -1193,7 +1193,7 @@ impl<'a> SentenceContext<'a> {
             let concession = stance == Stance::Offer
                 && CONCESSION_VERBS
                     .iter()
-                    .any(|v| self.slice(m.span).to_ascii_lowercase().ends_with(v));
+                    .any(|v| matcher::ends_with_ignoring_case(self.slice(m.span), v));
             let price = if concession { self.price_clause(object) } else { None };
             let holder_end = holders.last().map_or(self.span.start, |h| h.span.end);
             let condition = self
@@ -1436,9 +1436,10 @@ impl<'a> SentenceContext<'a> {
     /// downsizing of its nuclear infrastructure"): a proposal's limits on
     /// another party are what it asks of that party.
     fn restricted(&self, item: Span, holders: &[&str]) -> Option<&'a str> {
-        let text = matcher::lowercase(self.slice(item));
-        let at = matcher::words(&text)
-            .find(|(_, w)| RESTRICTIONS.iter().any(|r| w.starts_with(r)))?
+        let at = self
+            .words
+            .within(item.start, item.end)
+            .find(|(_, w)| RESTRICTIONS.iter().any(|r| matcher::starts_with_ignoring_case(w, r)))?
             .0;
         // The restricted party follows as the owner of what is limited:
         // "limits on Iran's enrichment", "a downsizing of its
@@ -1531,10 +1532,9 @@ impl<'a> SentenceContext<'a> {
         for (i, w) in self.words.within(start, end) {
             let at = start + i;
             let after_comma = self.text[start..at].trim_end().ends_with(',');
-            let lower = matcher::lowercase(w);
-            if (after_comma && lower.ends_with("ing") && lower.len() > 5)
-                || lower.starts_with("precondition")
-                || lower.starts_with("prerequisite")
+            if (after_comma && matcher::ends_with_ignoring_case(w, "ing") && w.len() > 5)
+                || matcher::starts_with_ignoring_case(w, "precondition")
+                || matcher::starts_with_ignoring_case(w, "prerequisite")
             {
                 end = at;
                 break;

@@ -323,6 +323,17 @@ fn role_after(lex: &Lexicon, rest: &str) -> Option<usize> {
         .map(|r| skipped + r.len())
 }
 
+/// Whether `s` starts with `prefix` (ASCII, lower case), ignoring ASCII
+/// case: a test that needs no lower-case copy of `s`.
+pub fn starts_with_ignoring_case(s: &str, prefix: &str) -> bool {
+    s.len() >= prefix.len() && s.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
+}
+
+/// Whether `s` ends with `suffix` (ASCII, lower case), ignoring ASCII case.
+pub fn ends_with_ignoring_case(s: &str, suffix: &str) -> bool {
+    s.len() >= suffix.len() && s.as_bytes()[s.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+}
+
 /// `s` in lower case, borrowed when it already is (most words are).
 pub fn lowercase(s: &str) -> Cow<'_, str> {
     if s.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
@@ -884,6 +895,17 @@ mod tests {
             prop_assert_eq!(index.within(span[0], inner).collect::<Vec<_>>(), words_by_split(&s[span[0]..inner]));
             prop_assert_eq!(index.within(inner, span[1]).collect::<Vec<_>>(), words_by_split(&s[inner..span[1]]));
         }
+    }
+
+    #[test]
+    fn affixes_are_compared_ignoring_ascii_case() {
+        assert!(starts_with_ignoring_case("Preconditions", "precondition"));
+        assert!(!starts_with_ignoring_case("Pre", "precondition"));
+        assert!(ends_with_ignoring_case("WRITING", "ing"));
+        assert!(ends_with_ignoring_case("agreed to Give Up", "give up"));
+        assert!(!ends_with_ignoring_case("ng", "ing"));
+        // Beyond ASCII nothing is folded: "É" is not "é".
+        assert!(!starts_with_ignoring_case("Élan", "élan"));
     }
 
     /// The built-in lexicon, loaded once for the tests that need it.
