@@ -269,12 +269,12 @@ impl Table {
     /// [`Table::write_part`] with `rows` in place of the table's own: rows
     /// of borrowed cells under this header, written without copying them
     /// into the table first.
-    pub fn write_part_rows<W: io::Write, C: AsRef<str>>(
+    pub fn write_part_rows<W: io::Write, C: AsRef<str>, R: AsRef<[C]>>(
         &self,
         w: W,
         options: &Options,
         first: bool,
-        rows: &[impl AsRef<[C]>],
+        rows: impl IntoIterator<Item = R>,
     ) -> io::Result<()> {
         match options.format {
             Format::Csv => self.write_delimited_part(w, b',', options, first, rows),
@@ -291,13 +291,13 @@ impl Table {
         self.write_delimited_part(w, delimiter, options, true, &self.rows)
     }
 
-    fn write_delimited_part<W: io::Write, C: AsRef<str>>(
+    fn write_delimited_part<W: io::Write, C: AsRef<str>, R: AsRef<[C]>>(
         &self,
         mut w: W,
         delimiter: u8,
         options: &Options,
         header: bool,
-        rows: &[impl AsRef<[C]>],
+        rows: impl IntoIterator<Item = R>,
     ) -> io::Result<()> {
         let mut builder = csv::WriterBuilder::new();
         builder.delimiter(delimiter);
@@ -338,18 +338,19 @@ impl Table {
         }
     }
 
-    fn write_json<W: io::Write, C: AsRef<str>>(
+    fn write_json<W: io::Write, C: AsRef<str>, R: AsRef<[C]>>(
         &self,
         mut w: W,
         raw: bool,
         array: bool,
-        rows: &[impl AsRef<[C]>],
+        rows: impl IntoIterator<Item = R>,
     ) -> io::Result<()> {
         let header = self.header_text(raw);
+        let mut rows = rows.into_iter().peekable();
         if array {
-            w.write_all(if rows.is_empty() { b"[" } else { b"[\n" })?;
+            w.write_all(if rows.peek().is_none() { b"[" } else { b"[\n" })?;
         }
-        for (n, row) in rows.iter().enumerate() {
+        while let Some(row) = rows.next() {
             let object = JsonRow {
                 keys: &header,
                 values: row
@@ -360,7 +361,7 @@ impl Table {
                     .collect(),
             };
             serde_json::to_writer(&mut w, &object)?;
-            w.write_all(if array && n + 1 < rows.len() { b",\n" } else { b"\n" })?;
+            w.write_all(if array && rows.peek().is_some() { b",\n" } else { b"\n" })?;
         }
         if array {
             w.write_all(b"]\n")?;
@@ -520,8 +521,13 @@ pub fn claims_table(claims: &[Claim], cameo: &Cameo) -> Table {
         .with_kind(Kind::Label, &["stance"])
         .with_kind(Kind::Int, &["sentence", "start", "end"]);
     for c in claims {
-        t.rows
-            .push(claim_cells(c, cameo).into_iter().map(Cow::into_owned).collect());
+        t.rows.push(
+            claim_row(c, cameo, None)
+                .as_ref()
+                .iter()
+                .map(|cell| cell.as_ref().to_string())
+                .collect(),
+        );
     }
     t
 }
@@ -529,7 +535,8 @@ pub fn claims_table(claims: &[Claim], cameo: &Cameo) -> Table {
 /// Writes claims as one part of a streamed output, as
 /// `claims_table(claims, cameo).write_part(...)` would (with the
 /// `document` column holding `document` when it is given), but from the
-/// claims themselves: a corpus's claims are not copied once more.
+/// claims themselves: a corpus's claims are not copied once more, and a
+/// row costs no allocation.
 pub fn write_claims_part<W: io::Write>(
     w: W,
     claims: &[Claim],
@@ -542,42 +549,95 @@ pub fn write_claims_part<W: io::Write>(
     if document.is_some() {
         columns = with_document(columns, None);
     }
-    let rows: Vec<Vec<Cow<str>>> = claims
-        .iter()
-        .map(|c| {
-            let mut row = claim_cells(c, cameo);
-            row.extend(document.map(Cow::Borrowed));
-            row
-        })
-        .collect();
-    columns.write_part_rows(w, options, first, &rows)
+    let rows = claims.iter().map(|c| claim_row(c, cameo, document));
+    columns.write_part_rows(w, options, first, rows)
 }
 
-/// One claim's cells, in [`CLAIM_COLUMNS`] order.
-fn claim_cells<'c>(c: &'c Claim, cameo: &'c Cameo) -> Vec<Cow<'c, str>> {
-    // Room for the `document` column too.
-    let mut cells = Vec::with_capacity(CLAIM_COLUMNS.len() + 1);
-    cells.extend([
-        Cow::Borrowed(c.article.as_str()),
-        Cow::Borrowed(c.party.as_str()),
-        Cow::Borrowed(c.speaker.as_str()),
-        Cow::Borrowed(c.stance.as_str()),
-        Cow::Borrowed(c.issue.as_str()),
-        Cow::Borrowed(c.target.as_str()),
-        Cow::Borrowed(c.object.as_str()),
-        Cow::Borrowed(c.condition.as_str()),
-        Cow::Borrowed(match c.mode {
+/// A cell of a claim's row: text borrowed from the claim, or a number
+/// written out in place.
+enum Cell<'c> {
+    Text(&'c str),
+    Number(Decimal),
+}
+
+impl AsRef<str> for Cell<'_> {
+    fn as_ref(&self) -> &str {
+        match self {
+            Cell::Text(s) => s,
+            Cell::Number(n) => n.as_str(),
+        }
+    }
+}
+
+/// A number's decimal digits, held inline.
+struct Decimal {
+    digits: [u8; 20],
+    /// Where the digits start (they end at the buffer's end).
+    start: usize,
+}
+
+impl Decimal {
+    fn new(mut n: usize) -> Decimal {
+        let mut d = Decimal {
+            digits: [b'0'; 20],
+            start: 20,
+        };
+        loop {
+            d.start -= 1;
+            d.digits[d.start] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                return d;
+            }
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.digits[self.start..]).expect("ASCII digits")
+    }
+}
+
+/// A claim's cells in [`CLAIM_COLUMNS`] order, then the `document`
+/// column's when there is one.
+struct ClaimRow<'c> {
+    cells: [Cell<'c>; CLAIM_COLUMNS.len() + 1],
+    /// Whether the last cell, `document`, is part of the row.
+    document: bool,
+}
+
+impl<'c> AsRef<[Cell<'c>]> for ClaimRow<'c> {
+    fn as_ref(&self) -> &[Cell<'c>] {
+        &self.cells[..CLAIM_COLUMNS.len() + usize::from(self.document)]
+    }
+}
+
+/// One claim's row, with `document` as its last cell when given.
+fn claim_row<'c>(c: &'c Claim, cameo: &'c Cameo, document: Option<&'c str>) -> ClaimRow<'c> {
+    let cells = [
+        Cell::Text(&c.article),
+        Cell::Text(&c.party),
+        Cell::Text(&c.speaker),
+        Cell::Text(c.stance.as_str()),
+        Cell::Text(&c.issue),
+        Cell::Text(&c.target),
+        Cell::Text(&c.object),
+        Cell::Text(&c.condition),
+        Cell::Text(match c.mode {
             crate::extract::Mode::Quote => "quote",
             crate::extract::Mode::Reported => "reported",
         }),
-        Cow::Owned(c.sentence.to_string()),
-        Cow::Owned(c.start.to_string()),
-        Cow::Owned(c.end.to_string()),
-        Cow::Borrowed(c.evidence.as_str()),
-        Cow::Borrowed(c.cue.as_str()),
-        Cow::Borrowed(cameo.code(c.stance, &c.issue)),
-    ]);
-    cells
+        Cell::Number(Decimal::new(c.sentence)),
+        Cell::Number(Decimal::new(c.start)),
+        Cell::Number(Decimal::new(c.end)),
+        Cell::Text(&c.evidence),
+        Cell::Text(&c.cue),
+        Cell::Text(cameo.code(c.stance, &c.issue)),
+        Cell::Text(document.unwrap_or_default()),
+    ];
+    ClaimRow {
+        cells,
+        document: document.is_some(),
+    }
 }
 
 /// The wide matrix: one row per issue, one column per party, each cell the
@@ -736,6 +796,13 @@ pub fn workbook(sheets: &[(&str, &Table)], raw: bool) -> Result<Vec<u8>, rust_xl
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decimals_are_written_in_place() {
+        for n in [0, 7, 10, 409, usize::MAX] {
+            assert_eq!(Decimal::new(n).as_str(), n.to_string());
+        }
+    }
 
     fn sample() -> Table {
         let mut t = Table::new(&["party", "issue", "note", "score"]).with_kind(Kind::Real, &["score"]);
