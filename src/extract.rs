@@ -1516,7 +1516,7 @@ impl<'a> SentenceContext<'a> {
         // parenthetical one right at the start does not ("demands,
         // according to the document, are ...").
         for r in &self.reports {
-            if r.start > start && r.start < end && self.words.within(start, r.start).count() >= 2 {
+            if r.start > start && r.start < end && self.words.within(start, r.start).nth(1).is_some() {
                 end = r.start;
                 // Leave out the reporting subject too ("..., officials told").
                 if let Some(p) = self.parties.iter().rfind(|p| {
@@ -1531,8 +1531,8 @@ impl<'a> SentenceContext<'a> {
         // "as a precondition for" is the purpose, not the content.
         for (i, w) in self.words.within(start, end) {
             let at = start + i;
-            let after_comma = self.text[start..at].trim_end().ends_with(',');
-            if (after_comma && matcher::ends_with_ignoring_case(w, "ing") && w.len() > 5)
+            let after_comma = || self.text[start..at].trim_end().ends_with(',');
+            if (w.len() > 5 && matcher::ends_with_ignoring_case(w, "ing") && after_comma())
                 || matcher::starts_with_ignoring_case(w, "precondition")
                 || matcher::starts_with_ignoring_case(w, "prerequisite")
             {
