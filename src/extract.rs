@@ -986,7 +986,8 @@ impl<'a> SentenceContext<'a> {
                 });
             }
         };
-        let mut seen: Vec<(&'a str, Stance, &'static str)> = Vec::new();
+        // This sentence's claims start here in `out`.
+        let first = out.len();
         let mut objects: Vec<(Span, Stance)> = Vec::new();
         let mut previous_holders: Vec<Party> = Vec::new();
         for (k, m) in self.cues.iter().enumerate() {
@@ -1343,7 +1344,7 @@ impl<'a> SentenceContext<'a> {
                 for (issue, stance, target) in &findings {
                     self.push(
                         out,
-                        &mut seen,
+                        first,
                         ClaimParts {
                             holder,
                             stance: *stance,
@@ -1365,7 +1366,7 @@ impl<'a> SentenceContext<'a> {
                     let target = self.first_party_in(c.span, &holder_codes).unwrap_or_default();
                     self.push(
                         out,
-                        &mut seen,
+                        first,
                         ClaimParts {
                             holder,
                             stance: Stance::Demand,
@@ -1663,12 +1664,15 @@ impl<'a> SentenceContext<'a> {
         }
     }
 
-    fn push(&self, out: &mut Vec<Claim>, seen: &mut Vec<(&'a str, Stance, &'static str)>, c: ClaimParts<'_, 'a>) {
-        let key = (c.holder.code, c.stance, c.issue);
-        if seen.contains(&key) {
+    /// Adds the claim to `out` unless the sentence (whose claims start at
+    /// `first`) already has one of this party, stance and issue.
+    fn push(&self, out: &mut Vec<Claim>, first: usize, c: ClaimParts<'_, 'a>) {
+        if out[first..]
+            .iter()
+            .any(|o| o.party == c.holder.code && o.stance == c.stance && o.issue == c.issue)
+        {
             return;
         }
-        seen.push(key);
         let original = self.original;
         out.push(Claim {
             article: self.article.id.clone(),
