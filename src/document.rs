@@ -555,8 +555,24 @@ mod tests {
         }
     }
 
-    /// Spaces collapse wherever they fall against the sixteen-byte steps
-    /// the normaliser takes.
+    /// Each byte value in each place of a word, against each target byte.
+    #[test]
+    fn bytes_equal_marks_exactly_the_equal_bytes() {
+        for b in 0..=255u8 {
+            for x in 0..=255u8 {
+                let bytes = [x, b, 0x80, x, b.wrapping_add(1), 0, x, b ^ 0x80];
+                let want = bytes
+                    .iter()
+                    .enumerate()
+                    .filter(|&(_, &y)| y == b)
+                    .fold(0, |mask, (k, _)| mask | 0x80 << (8 * k));
+                assert_eq!(bytes_equal(u64::from_le_bytes(bytes), b), want, "{x:#x} {b:#x}");
+            }
+        }
+    }
+
+    /// Spaces collapse wherever they fall against the eight-byte steps the
+    /// normaliser takes.
     #[test]
     fn spaces_collapse_across_chunk_boundaries() {
         for k in 0..40 {
@@ -736,6 +752,17 @@ fn map_byte(stretches: &mut Vec<(u32, u32)>, at: usize, from: usize) {
 /// breaks its lines with them; they become newlines.
 const LINE_SEPARATORS: [char; 3] = ['\u{85}', '\u{2028}', '\u{2029}'];
 
+/// The high bit of each byte of a 64-bit word.
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// The bytes of `word` (little-endian) equal to `b`, as the high bit of
+/// each such byte. No carry crosses a byte: adding 0x7F to seven bits
+/// cannot overflow one.
+fn bytes_equal(word: u64, b: u8) -> u64 {
+    let x = word ^ (u64::from(b) * 0x0101_0101_0101_0101);
+    !(((x & !HIGH_BITS) + !HIGH_BITS) | x) & HIGH_BITS
+}
+
 impl Normalized {
     pub fn new(original: &str) -> Normalized {
         let mut text = String::with_capacity(original.len());
@@ -747,20 +774,21 @@ impl Normalized {
             // A run of ASCII characters, single spaces included, is copied
             // as it is, in one step.
             let start = i;
-            // Sixteen bytes at a time while they are plain: ASCII, no tab,
-            // vertical tab or form feed, and no space after a space.
-            while let Some(chunk) = bytes.get(i..i + 16) {
-                let special = chunk.iter().fold(false, |any, &b| {
-                    any | !b.is_ascii() | matches!(b, b'\t' | b'\x0b' | b'\x0c')
-                });
-                let double_space = chunk.windows(2).fold(in_space && chunk[0] == b' ', |any, w| {
-                    any | (w[0] == b' ' && w[1] == b' ')
-                });
+            // Eight bytes at a time while they are plain: ASCII, no tab,
+            // vertical tab or form feed, and no space after a space. The
+            // eight are tested at once as one 64-bit word.
+            while let Some(chunk) = bytes.get(i..i + 8) {
+                let word = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+                let special = word & HIGH_BITS != 0
+                    || bytes_equal(word, b'\t') | bytes_equal(word, b'\x0b') | bytes_equal(word, b'\x0c') != 0;
+                let spaces = bytes_equal(word, b' ');
+                // Two spaces in a row, the first perhaps the last chunk's.
+                let double_space = spaces & (spaces >> 8) != 0 || (in_space && spaces & 0x80 != 0);
                 if special || double_space {
                     break;
                 }
-                in_space = chunk[15] == b' ';
-                i += 16;
+                in_space = spaces >> 63 != 0;
+                i += 8;
             }
             while i < bytes.len() {
                 let b = bytes[i];
