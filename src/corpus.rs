@@ -9,7 +9,7 @@ use std::sync::mpsc;
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::extract::Claim;
+use crate::extract::{Claim, ClaimView};
 use crate::input::{self, Origin, Read};
 use crate::lexicon::Lexicon;
 
@@ -17,7 +17,10 @@ use crate::lexicon::Lexicon;
 /// input file.
 pub struct Done {
     pub read: Read,
+    /// The claims, when they are kept (see [`run_rendered`]).
     pub claims: Vec<Claim>,
+    /// How many claims the document gave, kept or not.
+    pub found: usize,
 }
 
 /// Documents in flight per worker thread: enough to keep every core busy
@@ -33,22 +36,34 @@ pub fn run<F>(lexicon: &Lexicon, origins: Vec<Origin>, date: Option<u32>, jobs: 
 where
     F: FnMut(Result<Done>) -> Result<()>,
 {
-    run_rendered(lexicon, origins, date, jobs, |_| (), |done| each(done.map(|(d, ())| d)))
+    run_rendered(
+        lexicon,
+        origins,
+        date,
+        jobs,
+        true,
+        |_, _| (),
+        |done| each(done.map(|(d, ())| d)),
+    )
 }
 
-/// [`run`], with `render` applied to each document on the workers too (say,
-/// formatting its output rows), so that the one thread that calls `each`
-/// in order does as little as possible.
+/// [`run`], with `render` applied on the workers to each document and its
+/// claims (say, formatting its output rows), so that the one thread that
+/// calls `each` in order does as little as possible. The claims reach
+/// `render` as views of the document's text; they are copied into
+/// [`Done::claims`] only when `keep` is set (claims written out as they come
+/// need no copy).
 pub fn run_rendered<R, T, F>(
     lexicon: &Lexicon,
     origins: Vec<Origin>,
     date: Option<u32>,
     jobs: usize,
+    keep: bool,
     render: R,
     mut each: F,
 ) -> Result<()>
 where
-    R: Fn(&Done) -> T + Sync,
+    R: Fn(&Read, &[ClaimView]) -> T + Sync,
     T: Send,
     F: FnMut(Result<(Done, T)>) -> Result<()>,
 {
@@ -69,11 +84,17 @@ where
     });
     let work = |pending: Result<input::Pending>| -> Result<(Done, T)> {
         let read = pending?.read(date)?;
-        let mut claims = crate::extract(lexicon, &read.article);
-        read.locate(&mut claims);
-        let done = Done { read, claims };
-        let rendered = render(&done);
-        Ok((done, rendered))
+        let (claims, found, rendered) = crate::extract::extract_with(lexicon, &read.article, |mut views| {
+            read.locate(&mut views);
+            let rendered = render(&read, &views);
+            let claims = if keep {
+                views.iter().map(ClaimView::to_claim).collect()
+            } else {
+                Vec::new()
+            };
+            (claims, views.len(), rendered)
+        });
+        Ok((Done { read, claims, found }, rendered))
     };
     let mut batch = Vec::with_capacity(window);
     // The last batch's results: this thread hands them on while the
@@ -151,5 +172,35 @@ mod tests {
             "error: /nonexistent/x.txt: No such file or directory (os error 2)".into(),
         );
         assert_eq!(seen, expected);
+    }
+
+    /// Rendered on the workers, the claims are views of the text, copied
+    /// into `Done` only when kept, and counted either way.
+    #[test]
+    fn claims_are_kept_only_when_asked() {
+        let dir = std::env::temp_dir().join(format!("demarche-corpus-keep-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("a.txt");
+        std::fs::write(
+            &path,
+            "Talks\n\nThe Kremlin demanded that Ukraine withdraw its bid to join NATO.\n",
+        )
+        .unwrap();
+        let lexicon = Lexicon::builtin().unwrap();
+        let origins = || vec![Origin::File(path.clone(), input::Kind::Text)];
+        let parties = |_: &Read, views: &[ClaimView]| views.iter().map(|v| v.party.to_string()).collect::<Vec<_>>();
+        for keep in [true, false] {
+            let mut got = Vec::new();
+            run_rendered(&lexicon, origins(), None, 1, keep, parties, |done| {
+                let (done, rendered) = done.unwrap();
+                assert_eq!(done.found, rendered.len());
+                assert_eq!(done.claims.len(), if keep { done.found } else { 0 });
+                got = rendered;
+                Ok(())
+            })
+            .unwrap();
+            assert_eq!(got, ["RUS"], "keep {keep}");
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

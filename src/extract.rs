@@ -75,7 +75,70 @@ pub struct Claim {
     pub cue: String,
 }
 
+/// A claim whose text is borrowed from the lexicon and the article: what
+/// extraction finds, before (or instead of) copying it into a [`Claim`].
+/// The fields are those of [`Claim`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClaimView<'a> {
+    pub article: &'a str,
+    pub party: &'a str,
+    pub speaker: &'a str,
+    pub stance: Stance,
+    pub issue: &'a str,
+    pub target: &'a str,
+    pub object: &'a str,
+    pub condition: &'a str,
+    pub mode: Mode,
+    pub sentence: usize,
+    pub start: usize,
+    pub end: usize,
+    pub evidence: &'a str,
+    pub cue: &'a str,
+}
+
+impl ClaimView<'_> {
+    /// The claim with its own copy of the text.
+    pub fn to_claim(&self) -> Claim {
+        Claim {
+            article: self.article.to_string(),
+            party: self.party.to_string(),
+            speaker: self.speaker.to_string(),
+            stance: self.stance,
+            issue: self.issue.to_string(),
+            target: self.target.to_string(),
+            object: self.object.to_string(),
+            condition: self.condition.to_string(),
+            mode: self.mode,
+            sentence: self.sentence,
+            start: self.start,
+            end: self.end,
+            evidence: self.evidence.to_string(),
+            cue: self.cue.to_string(),
+        }
+    }
+}
+
 impl Claim {
+    /// The claim as a view of its own text.
+    pub fn view(&self) -> ClaimView<'_> {
+        ClaimView {
+            article: &self.article,
+            party: &self.party,
+            speaker: &self.speaker,
+            stance: self.stance,
+            issue: &self.issue,
+            target: &self.target,
+            object: &self.object,
+            condition: &self.condition,
+            mode: self.mode,
+            sentence: self.sentence,
+            start: self.start,
+            end: self.end,
+            evidence: &self.evidence,
+            cue: &self.cue,
+        }
+    }
+
     /// Whether a party holds the claim: one without a party, or of `NONE`
     /// (someone who speaks for no party), is left out of positions, the
     /// matrix and its counts.
@@ -178,7 +241,16 @@ fn referent(kind: AliasKind, plural: bool) -> &'static [Pronoun] {
 
 /// Extracts the claims of one article.
 pub fn extract(lex: &Lexicon, article: &Article) -> Vec<Claim> {
-    extract_traced(lex, article, None)
+    extract_with(lex, article, |views| views.iter().map(ClaimView::to_claim).collect())
+}
+
+/// Extracts the claims of one article and hands them to `f` as views of
+/// the text they were read from, returning what `f` returns: no claim's
+/// text is copied unless `f` copies it (claims written out at once need
+/// no copy).
+pub fn extract_with<R>(lex: &Lexicon, article: &Article, f: impl for<'v> FnOnce(Vec<ClaimView<'v>>) -> R) -> R {
+    let norm = Normalized::new(&article.text);
+    f(read(lex, article, &norm, None))
 }
 
 /// Why one cue did or did not become a claim.
@@ -206,8 +278,22 @@ pub struct SentenceTrace {
 
 /// Extracts claims and, when `trace` is given, records for each sentence
 /// what was found and why each cue did or did not become a claim.
-pub fn extract_traced(lex: &Lexicon, article: &Article, mut trace: Option<&mut Vec<SentenceTrace>>) -> Vec<Claim> {
+pub fn extract_traced(lex: &Lexicon, article: &Article, trace: Option<&mut Vec<SentenceTrace>>) -> Vec<Claim> {
     let norm = Normalized::new(&article.text);
+    read(lex, article, &norm, trace)
+        .iter()
+        .map(ClaimView::to_claim)
+        .collect()
+}
+
+/// Reads the article, normalised as `norm`, sentence by sentence: its
+/// claims, and a trace of each sentence when `trace` is given.
+fn read<'a>(
+    lex: &'a Lexicon,
+    article: &'a Article,
+    norm: &'a Normalized,
+    mut trace: Option<&mut Vec<SentenceTrace>>,
+) -> Vec<ClaimView<'a>> {
     let text = norm.text.as_str();
     let doc = document::parse(text);
     let mut reading = Reading::default();
@@ -222,7 +308,7 @@ pub fn extract_traced(lex: &Lexicon, article: &Article, mut trace: Option<&mut V
         let ctx = SentenceContext::new(
             lex,
             article,
-            &norm,
+            norm,
             sentence.span,
             &paragraph_quotes,
             &mut reading,
@@ -975,7 +1061,13 @@ impl<'a> SentenceContext<'a> {
         None
     }
 
-    fn claims(&self, lex: &Lexicon, sentence_index: usize, out: &mut Vec<Claim>, mut notes: Option<&mut Vec<CueNote>>) {
+    fn claims(
+        &self,
+        lex: &Lexicon,
+        sentence_index: usize,
+        out: &mut Vec<ClaimView<'a>>,
+        mut notes: Option<&mut Vec<CueNote>>,
+    ) {
         // Decisions are written only for a trace: the closure that words
         // one runs only then.
         let mut note = |m: &CueMatch, decision: &dyn Fn() -> String| {
@@ -1254,7 +1346,7 @@ impl<'a> SentenceContext<'a> {
 
             // What a proposal asks of another party ("Israel withdrawing
             // its troops") is a demand on it; the rest is offered (SPEC §6).
-            let mut findings: Vec<(&'static str, Stance, Cow<'a, str>)> = Vec::new();
+            let mut findings: Vec<(&'static str, Stance, &'a str)> = Vec::new();
             let parts = if stance == Stance::Offer {
                 self.items(object)
             } else {
@@ -1275,7 +1367,7 @@ impl<'a> SentenceContext<'a> {
                 };
                 for issue in self.issues_in(part, condition.map(|c| c.span)) {
                     if !findings.iter().any(|f| f.0 == issue && f.1 == part_stance) {
-                        findings.push((issue, part_stance, Cow::Borrowed(part_target)));
+                        findings.push((issue, part_stance, part_target));
                     }
                 }
             }
@@ -1283,7 +1375,7 @@ impl<'a> SentenceContext<'a> {
                 && let Some(c) = condition
                 && let Some(issue) = self.issues_in(c.span, None).first()
             {
-                findings.push((issue, stance, Cow::Borrowed(target)));
+                findings.push((issue, stance, target));
             }
             // "rejected the demand", "welcomed the proposal": the issues of
             // the claim it refers back to.
@@ -1301,12 +1393,12 @@ impl<'a> SentenceContext<'a> {
                         && let Some(&issue) = issue
                         && !findings.iter().any(|f| f.0 == issue)
                     {
-                        findings.push((issue, stance, Cow::Owned(antecedent.party.clone())));
+                        findings.push((issue, stance, antecedent.party));
                     }
                 }
             }
             if findings.is_empty() {
-                findings.push(("other", stance, Cow::Borrowed(target)));
+                findings.push(("other", stance, target));
             }
             let mode = if self.in_quote(m.span) {
                 Mode::Quote
@@ -1666,7 +1758,7 @@ impl<'a> SentenceContext<'a> {
 
     /// Adds the claim to `out` unless the sentence (whose claims start at
     /// `first`) already has one of this party, stance and issue.
-    fn push(&self, out: &mut Vec<Claim>, first: usize, c: ClaimParts<'_, 'a>) {
+    fn push(&self, out: &mut Vec<ClaimView<'a>>, first: usize, c: ClaimParts<'_, 'a>) {
         if out[first..]
             .iter()
             .any(|o| o.party == c.holder.code && o.stance == c.stance && o.issue == c.issue)
@@ -1674,21 +1766,21 @@ impl<'a> SentenceContext<'a> {
             return;
         }
         let original = self.original;
-        out.push(Claim {
-            article: self.article.id.clone(),
-            party: c.holder.code.to_string(),
-            speaker: c.holder.name.to_string(),
+        out.push(ClaimView {
+            article: &self.article.id,
+            party: c.holder.code,
+            speaker: c.holder.name,
             stance: c.stance,
-            issue: c.issue.to_string(),
-            target: c.target.to_string(),
-            object: c.object.to_string(),
-            condition: c.condition.to_string(),
+            issue: c.issue,
+            target: c.target,
+            object: c.object,
+            condition: c.condition,
             mode: c.mode,
             sentence: c.sentence,
             start: original.start,
             end: original.end,
-            evidence: self.article.text[original.start..original.end].to_string(),
-            cue: c.cue.to_string(),
+            evidence: &self.article.text[original.start..original.end],
+            cue: c.cue,
         });
     }
 }
@@ -1778,10 +1870,43 @@ struct ClaimParts<'c, 'a> {
     holder: &'c Party<'a>,
     stance: Stance,
     issue: &'static str,
-    target: &'c str,
-    object: &'c str,
-    condition: &'c str,
+    target: &'a str,
+    object: &'a str,
+    condition: &'a str,
     mode: Mode,
     sentence: usize,
-    cue: &'c str,
+    cue: &'a str,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A claim and its view are the same claim either way round, and the
+    /// views handed out are the claims `extract` returns.
+    #[test]
+    fn views_are_the_claims() {
+        let lex = Lexicon::builtin().expect("the built-in lexicon loads");
+        let article = Article {
+            id: "a1".into(),
+            text: "Talks\n\n\u{201c}We will never cede Crimea,\u{201d} Zelenskyy said. The Kremlin demanded that \
+                   Ukraine drop its bid to join NATO if sanctions are to be lifted."
+                .into(),
+            date: Some(20250301),
+        };
+        let claims = extract(&lex, &article);
+        assert!(claims.len() >= 2, "{claims:?}");
+        let viewed = extract_with(&lex, &article, |views| {
+            assert!(
+                views
+                    .iter()
+                    .all(|v| v.article == "a1" && article.text.contains(v.evidence))
+            );
+            views.iter().map(ClaimView::to_claim).collect::<Vec<_>>()
+        });
+        assert_eq!(viewed, claims);
+        for c in &claims {
+            assert_eq!(&c.view().to_claim(), c);
+        }
+    }
 }

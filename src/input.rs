@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use crate::decode::{Offsets, decode};
 use crate::error::{Error, Result};
-use crate::extract::{Article, Claim, Mode};
+use crate::extract::{Article, Claim, ClaimView, Mode};
 use crate::lexicon::{ISSUES, Stance};
 
 /// The sample article shipped in `data/samples/`, used when no path is given.
@@ -326,7 +326,7 @@ pub struct Read {
 
 impl Read {
     /// Moves the claims' offsets from the decoded text to the file.
-    pub fn locate(&self, claims: &mut [Claim]) {
+    pub fn locate(&self, claims: &mut [ClaimView]) {
         if self.offsets.is_identity() {
             return;
         }

@@ -13,8 +13,9 @@ use demarche::align::Normalizer;
 use demarche::corpus::{self, Done};
 use demarche::date::Period;
 use demarche::eval::{self, Keys};
-use demarche::input::Origin;
+use demarche::extract::ClaimView;
 use demarche::input::Source;
+use demarche::input::{Origin, Read};
 use demarche::matrix::{self, Matrix};
 use demarche::output::{Format, Options, Table};
 use demarche::{Claim, Error, Lexicon, compare, conflict, explain, input, output};
@@ -343,7 +344,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             // The whole table, for the formats that are not streamed.
             let mut table = rows(&[], None);
             // A streamed format's part for a document's claims.
-            let part = |claims: &[Claim], meta: Option<&serde_json::Map<String, serde_json::Value>>, first| {
+            let part = |claims: &[ClaimView], meta: Option<&serde_json::Map<String, serde_json::Value>>, first| {
                 let document = documents.then(|| output::document_cell(meta));
                 let mut part = Vec::new();
                 output::write_claims_part(
@@ -360,14 +361,16 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             if streams {
                 sink.write(&part(&[], None, true))?;
             }
-            let format_rows = |done: &Done| {
+            // Streamed, the claims are written as views of each document's
+            // text; the other formats keep copies for the whole table.
+            let format_rows = |read: &Read, claims: &[ClaimView]| {
                 if streams {
-                    part(&done.claims, done.read.meta.as_ref(), false)
+                    part(claims, read.meta.as_ref(), false)
                 } else {
                     Vec::new()
                 }
             };
-            each_rendered(&cfg, origins, &mut meter, format_rows, |done, part| {
+            each_rendered(&cfg, origins, &mut meter, !streams, format_rows, |done, part| {
                 if streams {
                     // Written as each document is done, and flushed, so
                     // that a stream on stdin is answered as it comes.
@@ -684,33 +687,35 @@ fn each_article<F>(cfg: &Config, origins: Vec<Origin>, meter: &mut Meter, mut f:
 where
     F: FnMut(Done) -> Result<(), Error>,
 {
-    each_rendered(cfg, origins, meter, |_| (), |done, ()| f(done))
+    each_rendered(cfg, origins, meter, true, |_, _| (), |done, ()| f(done))
 }
 
 /// [`each_article`], with `render` run on the workers for each document
-/// and its result handed to `f` with the document.
+/// and its claims, and its result handed to `f` with the document. The
+/// claims are kept in [`Done::claims`] only when `keep` is set.
 fn each_rendered<R, T, F>(
     cfg: &Config,
     origins: Vec<Origin>,
     meter: &mut Meter,
+    keep: bool,
     render: R,
     mut f: F,
 ) -> Result<(), Error>
 where
-    R: Fn(&Done) -> T + Sync,
+    R: Fn(&Read, &[ClaimView]) -> T + Sync,
     T: Send,
     F: FnMut(Done, T) -> Result<(), Error>,
 {
     if origins.is_empty() {
         return Ok(());
     }
-    corpus::run_rendered(&cfg.lexicon, origins, cfg.date, cfg.jobs, render, |done| {
+    corpus::run_rendered(&cfg.lexicon, origins, cfg.date, cfg.jobs, keep, render, |done| {
         match done {
             Ok((done, rendered)) => {
                 if let Some(warning) = &done.read.warning {
                     meter.note(&format!("demarche: warning: {}: {warning}", done.read.source.path));
                 }
-                meter.document(done.read.source.bytes, done.claims.len());
+                meter.document(done.read.source.bytes, done.found);
                 f(done, rendered)?;
             }
             Err(e) => meter.failure(&e),

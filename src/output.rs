@@ -18,7 +18,7 @@ use std::io;
 
 use crate::cameo::Cameo;
 use crate::compare;
-use crate::extract::Claim;
+use crate::extract::{Claim, ClaimView};
 use crate::input::Source;
 use crate::lexicon::Stance;
 use crate::matrix::{Counts, Matrix};
@@ -522,7 +522,7 @@ pub fn claims_table(claims: &[Claim], cameo: &Cameo) -> Table {
         .with_kind(Kind::Int, &["sentence", "start", "end"]);
     for c in claims {
         t.rows.push(
-            claim_row(c, cameo, None)
+            claim_row(&c.view(), cameo, None)
                 .as_ref()
                 .iter()
                 .map(|cell| cell.as_ref().to_string())
@@ -539,7 +539,7 @@ pub fn claims_table(claims: &[Claim], cameo: &Cameo) -> Table {
 /// row costs no allocation.
 pub fn write_claims_part<W: io::Write>(
     w: W,
-    claims: &[Claim],
+    claims: &[ClaimView],
     cameo: &Cameo,
     document: Option<&str>,
     options: &Options,
@@ -612,16 +612,16 @@ impl<'c> AsRef<[Cell<'c>]> for ClaimRow<'c> {
 }
 
 /// One claim's row, with `document` as its last cell when given.
-fn claim_row<'c>(c: &'c Claim, cameo: &'c Cameo, document: Option<&'c str>) -> ClaimRow<'c> {
+fn claim_row<'c>(c: &ClaimView<'c>, cameo: &'c Cameo, document: Option<&'c str>) -> ClaimRow<'c> {
     let cells = [
-        Cell::Text(&c.article),
-        Cell::Text(&c.party),
-        Cell::Text(&c.speaker),
+        Cell::Text(c.article),
+        Cell::Text(c.party),
+        Cell::Text(c.speaker),
         Cell::Text(c.stance.as_str()),
-        Cell::Text(&c.issue),
-        Cell::Text(&c.target),
-        Cell::Text(&c.object),
-        Cell::Text(&c.condition),
+        Cell::Text(c.issue),
+        Cell::Text(c.target),
+        Cell::Text(c.object),
+        Cell::Text(c.condition),
         Cell::Text(match c.mode {
             crate::extract::Mode::Quote => "quote",
             crate::extract::Mode::Reported => "reported",
@@ -629,9 +629,9 @@ fn claim_row<'c>(c: &'c Claim, cameo: &'c Cameo, document: Option<&'c str>) -> C
         Cell::Number(Decimal::new(c.sentence)),
         Cell::Number(Decimal::new(c.start)),
         Cell::Number(Decimal::new(c.end)),
-        Cell::Text(&c.evidence),
-        Cell::Text(&c.cue),
-        Cell::Text(cameo.code(c.stance, &c.issue)),
+        Cell::Text(c.evidence),
+        Cell::Text(c.cue),
+        Cell::Text(cameo.code(c.stance, c.issue)),
         Cell::Text(document.unwrap_or_default()),
     ];
     ClaimRow {
