@@ -591,9 +591,11 @@ impl<'a> SentenceContext<'a> {
         &self.text[s.start..s.end]
     }
 
-    /// The first word of `s` (a cue's verb), or "".
+    /// The first word of `s` (a cue's verb), or "". Read from the few
+    /// bytes of `s` itself: the same word the index holds there, without
+    /// searching the index for it.
     fn first_word(&self, s: Span) -> &'a str {
-        self.words.within(s.start, s.end).next().map_or("", |(_, w)| w)
+        matcher::words(self.slice(s)).next().map_or("", |(_, w)| w)
     }
 
     fn in_quote(&self, s: Span) -> bool {
