@@ -863,7 +863,7 @@ fn check_writable(path: &Path) -> Result<(), Error> {
             _ => Ok(()),
         };
     }
-    let tmp = temporary(path);
+    let tmp = temporary(&resolved(path));
     match std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp) {
         Ok(_) => {
             let _ = std::fs::remove_file(&tmp);
@@ -871,6 +871,25 @@ fn check_writable(path: &Path) -> Result<(), Error> {
         }
         Err(e) => Err(unwritable(&e.to_string())),
     }
+}
+
+/// Where `path` leads through symbolic links (each relative to the link's
+/// own directory): an output file written through a link replaces the file
+/// the link points to, and the link stays. At most 40 links are followed,
+/// as the kernel does; a dangling link leads to the file it names. (A link
+/// to a device or pipe, such as /dev/stdout, is written in place instead.)
+fn resolved(path: &Path) -> PathBuf {
+    let mut at = path.to_path_buf();
+    for _ in 0..40 {
+        let Ok(target) = std::fs::read_link(&at) else {
+            break;
+        };
+        at = match at.parent() {
+            Some(dir) if target.is_relative() => dir.join(target),
+            _ => target,
+        };
+    }
+    at
 }
 
 /// Whether `path` is written in place: something that exists and is not a
@@ -901,11 +920,12 @@ fn temporary(path: &Path) -> PathBuf {
 /// pipe, written in place.
 struct Sink {
     out: Box<dyn Write>,
-    /// The destination, unless it is standard output.
+    /// The destination as given, unless it is standard output.
     path: Option<PathBuf>,
-    /// The temporary file renamed to `path` when complete, unless `path`
-    /// is written in place.
-    tmp: Option<PathBuf>,
+    /// The temporary file, and the file it is renamed to when complete
+    /// (the destination, or what a link there leads to), unless the
+    /// destination is written in place.
+    tmp: Option<(PathBuf, PathBuf)>,
 }
 
 impl Sink {
@@ -921,8 +941,9 @@ impl Sink {
             let file = std::fs::OpenOptions::new().write(true).open(path);
             (file, None)
         } else {
-            let tmp = temporary(path);
-            (std::fs::File::create(&tmp), Some(tmp))
+            let target = resolved(path);
+            let tmp = temporary(&target);
+            (std::fs::File::create(&tmp), Some((tmp, target)))
         };
         Ok(Sink {
             out: Box::new(io::BufWriter::new(file.map_err(|e| Error::io(path, e))?)),
@@ -946,10 +967,10 @@ impl Sink {
     /// Completes the output: flushed, and a file renamed into place.
     fn finish(mut self) -> Result<(), Error> {
         self.flush()?;
-        if let (Some(tmp), Some(path)) = (self.tmp.take(), &self.path) {
+        if let (Some((tmp, target)), Some(path)) = (self.tmp.take(), &self.path) {
             // Closes the file before the rename.
             self.out = Box::new(io::sink());
-            std::fs::rename(&tmp, path).map_err(|e| {
+            std::fs::rename(&tmp, &target).map_err(|e| {
                 let _ = std::fs::remove_file(&tmp);
                 Error::io(path, e)
             })?;
@@ -961,7 +982,7 @@ impl Sink {
 impl Drop for Sink {
     /// A run that ends before [`Sink::finish`] leaves no temporary file.
     fn drop(&mut self) {
-        if let Some(tmp) = &self.tmp {
+        if let Some((tmp, _)) = &self.tmp {
             let _ = std::fs::remove_file(tmp);
         }
     }

@@ -114,3 +114,49 @@ fn shipped_data_passes_lexicon_check() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(stdout(&o).starts_with("ok: "));
 }
+
+/// An output path that is a symbolic link is written through: what it
+/// points to gets the output whole, and the link stays a link (also when
+/// it is relative, and when it dangles).
+#[cfg(unix)]
+#[test]
+fn output_through_a_symbolic_link() {
+    use std::os::unix::fs::symlink;
+    let dir = tmp("symlink");
+    let article = dir.join("a.txt");
+    std::fs::write(
+        &article,
+        "Headline\n\nThe Kremlin demanded that Ukraine leave Donbas.\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.join("real")).unwrap();
+    std::fs::write(dir.join("real/claims.csv"), "old\n").unwrap();
+    symlink("real/claims.csv", dir.join("claims.csv")).unwrap();
+    symlink(dir.join("real/new.csv"), dir.join("dangling.csv")).unwrap();
+    for (link, target) in [("claims.csv", "real/claims.csv"), ("dangling.csv", "real/new.csv")] {
+        let o = demarche(&[
+            "extract",
+            article.to_str().unwrap(),
+            "-o",
+            dir.join(link).to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        assert!(
+            std::fs::symlink_metadata(dir.join(link))
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        let written = std::fs::read_to_string(dir.join(target)).unwrap();
+        assert!(written.starts_with("article,party,"), "{written}");
+        assert!(written.contains(",RUS,"), "{written}");
+    }
+    // No temporary file is left beside the link or its target.
+    for d in [dir.clone(), dir.join("real")] {
+        assert!(
+            std::fs::read_dir(d)
+                .unwrap()
+                .all(|e| !e.unwrap().file_name().to_string_lossy().ends_with(".tmp"))
+        );
+    }
+}
