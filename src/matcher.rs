@@ -381,41 +381,20 @@ static ASCII_IN_WORD: [bool; 128] = {
     table
 };
 
-/// What a byte tells of the character it starts, for [`WordIndex::new`].
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Class {
-    /// An ASCII character of a word.
-    Word,
-    /// An ASCII character outside words.
-    Gap,
-    /// Part of a character beyond ASCII, which must be decoded.
-    Other,
+/// The length of the character starting at byte `at` of `s`, and whether
+/// it belongs to a word: ASCII is looked up, and only other characters are
+/// decoded.
+#[inline(always)]
+fn char_at(s: &str, at: usize) -> (usize, bool) {
+    let b = s.as_bytes()[at];
+    if b < 128 {
+        return (1, ASCII_IN_WORD[b as usize]);
+    }
+    let c = s[at..].chars().next().unwrap_or_default();
+    (c.len_utf8(), in_word(c))
 }
 
-/// [`Class`] of each byte.
-static BYTE_CLASS: [Class; 256] = {
-    let mut table = [Class::Other; 256];
-    let mut b = 0;
-    while b < 128 {
-        table[b] = if ASCII_IN_WORD[b] { Class::Word } else { Class::Gap };
-        b += 1;
-    }
-    table
-};
-
 impl<'s> Words<'s> {
-    /// The length of the character starting at `at`, and whether it
-    /// belongs to a word.
-    #[inline(always)]
-    fn char_at(&self, at: usize) -> (usize, bool) {
-        let b = self.s.as_bytes()[at];
-        if b < 128 {
-            return (1, ASCII_IN_WORD[b as usize]);
-        }
-        let c = self.s[at..].chars().next().unwrap_or_default();
-        (c.len_utf8(), in_word(c))
-    }
-
     /// The length of the character ending at `at`, and whether it belongs
     /// to a word.
     #[inline(always)]
@@ -439,7 +418,7 @@ impl<'s> Iterator for Words<'s> {
         let bytes = &self.s.as_bytes()[..self.back];
         let mut at = self.front;
         while at < bytes.len() {
-            let (len, word) = self.char_at(at);
+            let (len, word) = char_at(self.s, at);
             if word {
                 break;
             }
@@ -451,7 +430,7 @@ impl<'s> Iterator for Words<'s> {
         }
         let start = at;
         while at < bytes.len() {
-            let (len, word) = self.char_at(at);
+            let (len, word) = char_at(self.s, at);
             if !word {
                 break;
             }
@@ -505,19 +484,10 @@ impl<'t> WordIndex<'t> {
         // English runs about six bytes a word, space included: room for
         // most sentences at once.
         let mut found = Vec::with_capacity(bytes.len() / 5 + 1);
-        // What [`words`] gives, in one loop over the bytes: each ASCII byte
-        // is classed by a lookup, and only other characters are decoded.
-        let char_at = |at: usize| match BYTE_CLASS[bytes[at] as usize] {
-            Class::Word => (1, true),
-            Class::Gap => (1, false),
-            Class::Other => {
-                let c = s[at..].chars().next().unwrap_or_default();
-                (c.len_utf8(), in_word(c))
-            }
-        };
+        // What [`words`] gives, in one local loop over the bytes.
         let mut at = 0;
         while at < bytes.len() {
-            let (len, word) = char_at(at);
+            let (len, word) = char_at(s, at);
             if !word {
                 at += len;
                 continue;
@@ -525,7 +495,7 @@ impl<'t> WordIndex<'t> {
             let start = at;
             at += len;
             while at < bytes.len() {
-                let (len, word) = char_at(at);
+                let (len, word) = char_at(s, at);
                 if !word {
                     break;
                 }
