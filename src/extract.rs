@@ -241,7 +241,7 @@ fn referent(kind: AliasKind, plural: bool) -> &'static [Pronoun] {
 
 /// Extracts the claims of one article.
 pub fn extract(lex: &Lexicon, article: &Article) -> Vec<Claim> {
-    extract_with(lex, article, |views| views.iter().map(ClaimView::to_claim).collect())
+    extract_traced(lex, article, None)
 }
 
 /// Extracts the claims of one article and hands them to `f` as views of
