@@ -238,8 +238,10 @@ pub struct Lexicon {
     pub cues: Vec<Cue>,
     pub issue_cues: Vec<IssueCue>,
     /// Role nouns, lower case, that make a demonym adjective a party
-    /// ("Russian officials"), longest first.
+    /// ("Russian officials"), longest first, none empty.
     pub roles: Vec<String>,
+    /// Each role's first byte, in the order of `roles`.
+    pub(crate) role_firsts: Vec<u8>,
     /// Collective codes and their members ("EUR" → European states): three
     /// or more members named together speak as the collective.
     pub members: Vec<(String, Vec<String>)>,
@@ -345,8 +347,10 @@ impl Lexicon {
         let mut roles: Vec<String> = read_rows::<RoleRow>(src.roles)?
             .into_iter()
             .map(|(_, r)| r.role.trim().to_lowercase())
+            .filter(|r| !r.is_empty())
             .collect();
         roles.sort_by_key(|r| std::cmp::Reverse(r.len()));
+        let role_firsts = roles.iter().map(|r| r.as_bytes()[0]).collect();
         let mut members: Vec<(String, Vec<String>)> = Vec::new();
         for (line, row) in read_rows::<MemberRow>(src.members)? {
             let known = |code: &str| aliases.iter().any(|a| a.code == code);
@@ -424,6 +428,7 @@ impl Lexicon {
             cues,
             issue_cues,
             roles,
+            role_firsts,
             members,
             cameo,
             party_matcher,

@@ -70,14 +70,28 @@ pub fn is_word_char(c: char) -> bool {
 
 /// Whether `text[start..end]` is delimited by non-word characters.
 pub fn on_word_boundaries(text: &str, start: usize, end: usize, prefix: bool) -> bool {
-    let after_ok = prefix || text[end..].chars().next().is_none_or(|c| !is_word_char(c));
+    let after_ok = prefix
+        || match text.as_bytes().get(end) {
+            None => true,
+            Some(&b) if b.is_ascii() => !is_ascii_word_byte(b),
+            Some(_) => text[end..].chars().next().is_none_or(|c| !is_word_char(c)),
+        };
     word_start(text, start) && after_ok
 }
 
 /// Whether a word may start at byte `at` of `s` (a character boundary):
 /// no word character right before it.
 fn word_start(s: &str, at: usize) -> bool {
-    s[..at].chars().next_back().is_none_or(|c| !is_word_char(c))
+    match at.checked_sub(1).map(|i| s.as_bytes()[i]) {
+        None => true,
+        Some(b) if b.is_ascii() => !is_ascii_word_byte(b),
+        Some(_) => s[..at].chars().next_back().is_none_or(|c| !is_word_char(c)),
+    }
+}
+
+/// [`is_word_char`] for an ASCII byte, without decoding a character.
+fn is_ascii_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'-' || b == b'_'
 }
 
 /// Every match of the lexicon's two matchers in one sentence, overlapping
@@ -310,16 +324,20 @@ fn role_after(lex: &Lexicon, rest: &str) -> Option<usize> {
     if skipped == 0 {
         return None;
     }
-    let lower = lowercase(trimmed.get(..trimmed.len().min(40))?);
-    let first = lower.as_bytes().first()?;
-    lex.roles
-        .iter()
-        .find(|r| {
-            // Most roles differ from the text in the first byte already.
-            r.as_bytes().first() == Some(first)
-                && lower.starts_with(r.as_str())
-                && on_word_boundaries(&lower, 0, r.len(), false)
-        })
+    let head = trimmed.get(..trimmed.len().min(40))?;
+    // Roles are lower case: plain ASCII text is compared ignoring case,
+    // and only other text is lower-cased first.
+    let head = if head.is_ascii() {
+        Cow::Borrowed(head)
+    } else {
+        lowercase(head)
+    };
+    let first = head.as_bytes().first()?.to_ascii_lowercase();
+    // Most roles differ from the text in the first byte already: those
+    // that do not are found among the roles' first bytes at once.
+    memchr::memchr_iter(first, &lex.role_firsts)
+        .map(|i| &lex.roles[i])
+        .find(|r| starts_with_ignoring_case(&head, r) && on_word_boundaries(&head, 0, r.len(), false))
         .map(|r| skipped + r.len())
 }
 
@@ -948,5 +966,24 @@ mod tests {
         assert!(!on_word_boundaries("the USA said", 4, 6, false));
         assert!(on_word_boundaries("annexation", 0, 5, true));
         assert!(!on_word_boundaries("pro-Russian", 4, 11, false));
+        // Letters beyond ASCII are word characters on either side.
+        assert!(!on_word_boundaries("Étatsunis", 2, 5, false));
+        assert!(!on_word_boundaries("Kyivé", 0, 4, false));
+        assert!(on_word_boundaries("«Kyiv»", 2, 6, false));
+    }
+
+    #[test]
+    fn role_nouns_after_a_demonym() {
+        let lex = Lexicon::builtin().unwrap();
+        // Any case, the longest role, and only whole words.
+        assert_eq!(
+            role_after(&lex, " Foreign Minister Lavrov"),
+            Some(" Foreign Minister".len())
+        );
+        assert_eq!(role_after(&lex, " OFFICIALS said"), Some(" OFFICIALS".len()));
+        assert_eq!(role_after(&lex, " officialdom"), None);
+        assert_eq!(role_after(&lex, "officials"), None);
+        // Text beyond ASCII after the role.
+        assert_eq!(role_after(&lex, " officials’ demands"), Some(" officials".len()));
     }
 }
