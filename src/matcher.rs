@@ -399,6 +399,39 @@ static ASCII_IN_WORD: [bool; 128] = {
     table
 };
 
+/// The bits of the bytes of `block` that are ASCII word characters (as
+/// [`ASCII_IN_WORD`] tells), and whether every byte is ASCII. Eight bytes
+/// are tested at once as one `u64`, each byte's answer in its high bit.
+fn block_mask(block: &[u8; 64]) -> (u64, bool) {
+    const LOW: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // The high bit of each byte of `x` (all below 0x80) that is >= `lo`:
+    // no sum carries into the next byte.
+    let at_least = |x: u64, lo: u8| (x + LOW * u64::from(0x80 - lo)) & HIGH;
+    let (mut mask, mut high) = (0u64, 0u64);
+    for (i, word) in block.chunks_exact(8).enumerate() {
+        let w = u64::from_le_bytes(word.try_into().expect("eight bytes"));
+        high |= w;
+        let x = w & !HIGH;
+        let folded = x | (LOW * 0x20);
+        let letter = at_least(folded, b'a') & !at_least(folded, b'z' + 1);
+        let digit = at_least(x, b'0') & !at_least(x, b'9' + 1);
+        let apostrophe = !at_least(x ^ (LOW * u64::from(b'\'')), 1) & HIGH;
+        let word_bytes = (letter | digit | apostrophe) & !w;
+        // The eight high bits gathered into the low byte, first byte first.
+        let bits = ((word_bytes >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56;
+        mask |= bits << (8 * i);
+    }
+    (mask, high & HIGH == 0)
+}
+
+/// [`block_mask`] for the last, shorter block.
+fn block_mask_short(block: &[u8]) -> (u64, bool) {
+    let mut whole = [b' '; 64];
+    whole[..block.len()].copy_from_slice(block);
+    block_mask(&whole)
+}
+
 /// The length of the character starting at byte `at` of `s`, and whether
 /// it belongs to a word: ASCII is looked up, and only other characters are
 /// decoded.
@@ -497,29 +530,56 @@ pub struct WordIndex<'t> {
 
 impl<'t> WordIndex<'t> {
     pub fn new(text: &'t str, span: Span) -> WordIndex<'t> {
-        let s = &text[span.start..span.end];
-        let bytes = s.as_bytes();
+        let bytes = &text.as_bytes()[span.start..span.end];
         // English runs about six bytes a word, space included: room for
         // most sentences at once.
         let mut found = Vec::with_capacity(bytes.len() / 5 + 1);
-        // What [`words`] gives, in one local loop over the bytes.
-        let mut at = 0;
-        while at < bytes.len() {
-            let (len, word) = char_at(s, at);
-            if !word {
-                at += len;
-                continue;
-            }
-            let start = at;
-            at += len;
-            while at < bytes.len() {
-                let (len, word) = char_at(s, at);
-                if !word {
-                    break;
+        // The text is read 64 bytes at a time as a mask of the bytes that
+        // belong to words; a word starts or ends where a bit differs from
+        // the one before it. No branch waits on a byte.
+        let mut carried = 0u64;
+        let mut last_bit = 0u64;
+        let mut word_start = None;
+        for (block, chunk) in bytes.chunks(64).enumerate() {
+            let base = block * 64;
+            let (in_words, plain) = match chunk.try_into() {
+                Ok(whole) => block_mask(whole),
+                Err(_) => block_mask_short(chunk),
+            };
+            let mut mask = carried | in_words;
+            carried = 0;
+            if !plain {
+                // Other characters are decoded at their first byte, and set
+                // all their bytes' bits when they belong to words (bits past
+                // this block are carried into the next).
+                for (i, &b) in chunk.iter().enumerate() {
+                    if b < 0xC0 {
+                        continue;
+                    }
+                    let c = text[span.start + base + i..]
+                        .chars()
+                        .next()
+                        .expect("a char starts here");
+                    if in_word(c) {
+                        let bits = (1u128 << c.len_utf8()) - 1;
+                        mask |= (bits << i) as u64;
+                        carried |= ((bits << i) >> 64) as u64;
+                    }
                 }
-                at += len;
             }
-            found.push(Span::new(span.start + start, span.start + at));
+            let mut edges = mask ^ (mask << 1 | last_bit);
+            last_bit = mask >> 63;
+            while edges != 0 {
+                let at = span.start + base + edges.trailing_zeros() as usize;
+                edges &= edges - 1;
+                match word_start.take() {
+                    None => word_start = Some(at),
+                    Some(start) => found.push(Span::new(start, at)),
+                }
+            }
+        }
+        if let Some(start) = word_start {
+            found.push(Span::new(start, span.end));
         }
         WordIndex {
             text,
@@ -861,6 +921,19 @@ mod tests {
         }
 
         #[test]
+        fn indexed_words_are_the_words_across_blocks(
+            s in "[a-z ,.'’—éИ\u{1F600}\u{300}]{0,200}",
+            from in 0usize..8,
+        ) {
+            // Long enough to run over several 64-byte blocks, with
+            // characters of every length across their edges.
+            let from = s.char_indices().map(|(i, _)| i).nth(from).unwrap_or(s.len());
+            let index = WordIndex::new(&s, Span::new(from, s.len()));
+            let got: Vec<(usize, &str)> = index.words.iter().map(|w| (w.start - from, &s[w.start..w.end])).collect();
+            prop_assert_eq!(got, words_by_split(&s[from..]));
+        }
+
+        #[test]
         fn indexed_words_within_are_the_words_of_the_slice(
             s in "[a-zA-Z0-9 ,.'’\"—éИ\u{1F600}-]{0,40}",
             cuts in proptest::collection::vec(0usize..48, 4),
@@ -882,6 +955,28 @@ mod tests {
             let inner = part[0].clamp(span[0], span[1]);
             prop_assert_eq!(index.within(span[0], inner).collect::<Vec<_>>(), words_by_split(&s[span[0]..inner]));
             prop_assert_eq!(index.within(inner, span[1]).collect::<Vec<_>>(), words_by_split(&s[inner..span[1]]));
+        }
+    }
+
+    #[test]
+    fn block_masks_mark_the_ascii_word_bytes() {
+        // Every byte value at every position of a block, beside every other.
+        for b in 0..=255u8 {
+            for other in [b' ', b'a', b'\'', 0x80, 0xFF] {
+                let mut block = [other; 64];
+                for at in 0..64 {
+                    block[at] = b;
+                    let want = (0..64)
+                        .filter(|&i| block[i].is_ascii() && ASCII_IN_WORD[block[i] as usize])
+                        .fold(0u64, |m, i| m | 1 << i);
+                    assert_eq!(
+                        block_mask(&block),
+                        (want, block.is_ascii()),
+                        "byte {b:#x} at {at} among {other:#x}"
+                    );
+                    block[at] = other;
+                }
+            }
         }
     }
 
