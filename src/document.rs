@@ -190,13 +190,27 @@ const OPENERS: &[char] = &['"', '\'', '“', '‘', '(', '[', '«'];
 fn sentence_end(input: &str) -> usize {
     let bytes = input.as_bytes();
     let mut from = 0;
-    // Terminators are rare: the bytes between are skipped whole, and only
-    // a terminator's first byte is decoded.
-    while let Some(found) = bytes[from..]
-        .iter()
-        .position(|&b| matches!(b, b'.' | b'!' | b'?' | 0xE2))
-    {
-        let i = from + found;
+    // Terminators are rare: the bytes between are skipped by memchr, and
+    // only a terminator's first byte is decoded. `ascii` is the next '.',
+    // '!' or '?', and `e2` the next 0xE2 byte ('…', but curly quotes too)
+    // before it, or `ascii`; each is searched again only once passed, so
+    // no byte is searched twice.
+    let len = bytes.len();
+    let ascii_from = |from: usize| memchr::memchr3(b'.', b'!', b'?', &bytes[from..]).map_or(len, |t| from + t);
+    let e2_between = |from: usize, to: usize| memchr::memchr(0xE2, &bytes[from..to]).map_or(to, |e| from + e);
+    let mut ascii = ascii_from(0);
+    let mut e2 = e2_between(0, ascii);
+    loop {
+        if ascii < from {
+            ascii = ascii_from(from);
+            e2 = e2_between(from, ascii);
+        } else if e2 < from {
+            e2 = e2_between(from, ascii);
+        }
+        let i = e2;
+        if i == len {
+            break;
+        }
         let c = input[i..].chars().next().expect("a char starts at a found byte");
         from = i + c.len_utf8();
         if !TERMINATORS.contains(&c) {
@@ -400,6 +414,17 @@ mod tests {
         curly_quote_end,
         "Headline\n“We will not sign.” He left the room.",
         ["Headline", "“We will not sign.”", "He left the room."]
+    );
+    t!(
+        ellipsis_among_curly_quotes,
+        "Headline\nThe ‘deal’ is “dead”… Talks — if any — wait. ‘No!’ Kyiv’s envoy said.",
+        [
+            "Headline",
+            "The ‘deal’ is “dead”…",
+            "Talks — if any — wait.",
+            "‘No!’",
+            "Kyiv’s envoy said."
+        ]
     );
     t!(
         straight_quote_end,
