@@ -78,13 +78,19 @@ pub enum Kind {
     Json,
 }
 
-/// The characters that make a spreadsheet read a cell as a formula.
-pub const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+/// The characters that make a spreadsheet read a cell as a formula (all
+/// ASCII: a cell's first byte tells).
+pub const FORMULA_STARTS: &[u8] = b"=+-@\t\r";
+
+/// Whether `cell` begins with one of [`FORMULA_STARTS`].
+fn formula_like(cell: &str) -> bool {
+    cell.as_bytes().first().is_some_and(|b| FORMULA_STARTS.contains(b))
+}
 
 /// The cell as a spreadsheet may safely show it: prefixed with `'` when it
 /// begins with one of [`FORMULA_STARTS`].
 pub fn neutralise(cell: &str) -> Cow<'_, str> {
-    if cell.starts_with(FORMULA_STARTS) {
+    if formula_like(cell) {
         Cow::Owned(format!("'{cell}"))
     } else {
         Cow::Borrowed(cell)
@@ -95,7 +101,7 @@ pub fn neutralise(cell: &str) -> Cow<'_, str> {
 /// [`FORMULA_STARTS`].
 pub fn restore(cell: &str) -> &str {
     match cell.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(FORMULA_STARTS) => rest,
+        Some(rest) if formula_like(rest) => rest,
         _ => cell,
     }
 }
@@ -311,12 +317,15 @@ impl Table {
         if header {
             out.write_record(self.header_text(options.raw).iter().map(|h| h.as_bytes()))?;
         }
+        // Each row is gathered into one record, which the writer copies out
+        // whole when it fits its buffer, not a field at a time.
+        let mut record = csv::ByteRecord::new();
         for row in rows {
+            record.clear();
             for (i, cell) in row.as_ref().iter().enumerate() {
-                out.write_field(self.text(i, cell.as_ref(), options.raw).as_bytes())?;
+                record.push_field(self.text(i, cell.as_ref(), options.raw).as_bytes());
             }
-            // An empty record ends the one the fields were written to.
-            out.write_record(None::<&[u8]>)?;
+            out.write_byte_record(&record)?;
         }
         out.flush()
     }
