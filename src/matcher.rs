@@ -536,10 +536,11 @@ impl<'t> WordIndex<'t> {
         let mut found = Vec::with_capacity(bytes.len() / 5 + 1);
         // The text is read 64 bytes at a time as a mask of the bytes that
         // belong to words; a word starts or ends where a bit differs from
-        // the one before it. No branch waits on a byte.
+        // the one before it. Plain ASCII takes no branch per byte.
         let mut carried = 0u64;
         let mut last_bit = 0u64;
-        let mut word_start = None;
+        // The start of the word whose end is not found yet.
+        let mut open = None;
         for (block, chunk) in bytes.chunks(64).enumerate() {
             let base = block * 64;
             let (in_words, plain) = match chunk.try_into() {
@@ -572,13 +573,13 @@ impl<'t> WordIndex<'t> {
             while edges != 0 {
                 let at = span.start + base + edges.trailing_zeros() as usize;
                 edges &= edges - 1;
-                match word_start.take() {
-                    None => word_start = Some(at),
+                match open.take() {
+                    None => open = Some(at),
                     Some(start) => found.push(Span::new(start, at)),
                 }
             }
         }
-        if let Some(start) = word_start {
+        if let Some(start) = open {
             found.push(Span::new(start, span.end));
         }
         WordIndex {
