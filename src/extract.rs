@@ -372,8 +372,8 @@ struct SentenceContext<'a> {
     last_speaker: Option<(&'a str, &'a str)>,
     /// Spans of report cues ("said", "according to").
     reports: Vec<Span>,
-    /// The lexicon's role nouns ("officials").
-    roles: &'a [String],
+    /// The lexicon, for its role nouns ("officials").
+    lex: &'a Lexicon,
     /// The lexicon's collectives and their members.
     members: &'a [(String, Vec<String>)],
 }
@@ -537,7 +537,7 @@ impl<'a> SentenceContext<'a> {
             speaker: None,
             last_speaker,
             reports: Vec::new(),
-            roles: &lex.roles,
+            lex,
             members: &lex.members,
         };
         // Reported speech ("said", "according to") is told apart by the
@@ -687,7 +687,7 @@ impl<'a> SentenceContext<'a> {
         // "of" after one its owner ("the president of Russia"); after any
         // other noun both govern an object ("the city of Algiers").
         if matches!(last, "in" | "of") {
-            return !before.next().is_some_and(|w| self.is_role(w));
+            return !before.next().is_some_and(|w| self.lex.is_role_noun(w));
         }
         PREPOSITIONS.contains(&last)
     }
@@ -1007,12 +1007,6 @@ impl<'a> SentenceContext<'a> {
                 .is_some_and(|w| matches!(w, "has" | "have" | "had" | "need" | "needs")),
             _ => false,
         }
-    }
-
-    fn is_role(&self, word: &str) -> bool {
-        self.roles
-            .iter()
-            .any(|r| r.rsplit(' ').next().is_some_and(|last| last.eq_ignore_ascii_case(word)))
     }
 
     fn negated(&self, anchor: Span, holder_end: usize) -> bool {

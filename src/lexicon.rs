@@ -242,6 +242,9 @@ pub struct Lexicon {
     pub roles: Vec<String>,
     /// Each role's first byte, in the order of `roles`.
     pub(crate) role_firsts: Vec<u8>,
+    /// The roles' last words, in ASCII lower case, sorted and without
+    /// repeats (see [`Lexicon::is_role_noun`]).
+    role_heads: Vec<String>,
     /// Collective codes and their members ("EUR" → European states): three
     /// or more members named together speak as the collective.
     pub members: Vec<(String, Vec<String>)>,
@@ -351,6 +354,13 @@ impl Lexicon {
             .collect();
         roles.sort_by_key(|r| std::cmp::Reverse(r.len()));
         let role_firsts = roles.iter().map(|r| r.as_bytes()[0]).collect();
+        let mut role_heads: Vec<String> = roles
+            .iter()
+            .filter_map(|r| r.rsplit(' ').next())
+            .map(str::to_ascii_lowercase)
+            .collect();
+        role_heads.sort();
+        role_heads.dedup();
         let mut members: Vec<(String, Vec<String>)> = Vec::new();
         for (line, row) in read_rows::<MemberRow>(src.members)? {
             let known = |code: &str| aliases.iter().any(|a| a.code == code);
@@ -429,6 +439,7 @@ impl Lexicon {
             issue_cues,
             roles,
             role_firsts,
+            role_heads,
             members,
             cameo,
             party_matcher,
@@ -437,6 +448,14 @@ impl Lexicon {
             cue_patterns,
             issue_patterns,
         })
+    }
+
+    /// Whether `word` is the last word of a role noun ("officials", the
+    /// "minister" of "foreign minister"), ignoring ASCII case.
+    pub(crate) fn is_role_noun(&self, word: &str) -> bool {
+        self.role_heads
+            .binary_search_by(|head| head.bytes().cmp(word.bytes().map(|b| b.to_ascii_lowercase())))
+            .is_ok()
     }
 
     /// What a pattern of the phrase matcher is.
@@ -822,6 +841,18 @@ mod tests {
     fn builtin_loads() {
         let lex = Lexicon::builtin().unwrap();
         assert!(lex.aliases.len() > 10 && lex.cues.len() > 10 && lex.issue_cues.len() > 10);
+    }
+
+    #[test]
+    fn role_nouns_are_known_by_their_last_word_in_any_case() {
+        let lex = Lexicon::builtin().unwrap();
+        for word in ["officials", "Minister", "MINISTER", "president"] {
+            assert!(lex.is_role_noun(word), "{word}");
+        }
+        // "foreign" only starts "foreign minister"; "minist" is no word.
+        for word in ["foreign", "minist", "ministers s", ""] {
+            assert!(!lex.is_role_noun(word), "{word}");
+        }
     }
 
     #[test]
