@@ -1,12 +1,11 @@
 //! A corpus through the extractor: inputs read in order on one thread,
 //! decoded and extracted on all cores, results handed back in input order.
-//! Memory is bounded by a few windows of documents in flight (read ahead,
-//! in work, handed on), not by the corpus: a million-article JSONL file
+//! Memory is bounded by two windows of documents (read ahead; in work or
+//! waiting their turn), not by the corpus: a million-article JSONL file
 //! streams through.
 
+use std::collections::BTreeMap;
 use std::sync::mpsc;
-
-use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 use crate::extract::{Claim, ClaimView};
@@ -23,8 +22,8 @@ pub struct Done {
     pub found: usize,
 }
 
-/// Documents in flight per worker thread: enough to keep every core busy
-/// while the slowest document of a batch finishes.
+/// Documents in flight per worker thread: enough that a worker always finds
+/// one waiting, however long the document ahead of it in order takes.
 const WINDOW_PER_JOB: usize = 8;
 
 /// Reads `origins` and extracts each article on `jobs` threads, calling
@@ -96,43 +95,60 @@ where
         });
         Ok((Done { read, claims, found }, rendered))
     };
-    let mut batch = Vec::with_capacity(window);
-    // The last batch's results: this thread hands them on while the
-    // workers do the next batch, so that neither waits for the other.
-    let mut previous: Vec<Result<(Done, T)>> = Vec::new();
-    let mut inputs_open = true;
-    loop {
-        // The next batch: what has come in. Input is waited for only when
-        // nothing is left to hand on, so that a stream on standard input
-        // is answered as each document is done.
-        while inputs_open && batch.len() < window {
-            match receiver.try_recv() {
-                Ok(pending) => batch.push(pending),
-                Err(mpsc::TryRecvError::Empty) if batch.is_empty() && previous.is_empty() => match receiver.recv() {
-                    Ok(pending) => batch.push(pending),
-                    Err(_) => inputs_open = false,
-                },
-                Err(mpsc::TryRecvError::Empty) => break,
-                Err(mpsc::TryRecvError::Disconnected) => inputs_open = false,
+    // Each document is a task of its own: a worker takes the next as soon
+    // as it is free, and no worker waits for a slower document of a batch.
+    // Results come back tagged with their place in the input and are
+    // handed on in that order; at most `window` documents are in flight.
+    let (results, finished) = mpsc::channel();
+    let mut handed = Ok(());
+    pool.in_place_scope(|scope| {
+        let mut waiting = BTreeMap::new();
+        let (mut dispatched, mut next) = (0, 0);
+        let mut inputs_open = true;
+        while handed.is_ok() {
+            while inputs_open && dispatched - next < window {
+                // Input is waited for only when nothing is in flight, so that
+                // a stream on standard input is answered document by document.
+                let pending = if dispatched == next {
+                    receiver.recv().map_err(|_| mpsc::TryRecvError::Disconnected)
+                } else {
+                    receiver.try_recv()
+                };
+                let pending = match pending {
+                    Ok(pending) => pending,
+                    Err(mpsc::TryRecvError::Empty) => break,
+                    Err(mpsc::TryRecvError::Disconnected) => {
+                        inputs_open = false;
+                        break;
+                    }
+                };
+                let (results, at) = (results.clone(), dispatched);
+                scope.spawn(move |_| {
+                    // A panic is carried to this thread and raised there: a
+                    // result that never came would leave it waiting.
+                    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(pending)));
+                    let _ = results.send((at, result));
+                });
+                dispatched += 1;
             }
-        }
-        if batch.is_empty() && previous.is_empty() {
-            return Ok(());
-        }
-        let mut next = Vec::new();
-        let mut handed = Ok(());
-        pool.in_place_scope(|scope| {
-            scope.spawn(|_| next = batch.par_drain(..).map(work).collect());
-            for result in previous.drain(..) {
-                handed = each(result);
+            if dispatched == next {
+                break;
+            }
+            let (at, result) = finished.recv().expect("a task in flight sends its result");
+            waiting.insert(at, result);
+            while let Some(result) = waiting.remove(&next) {
+                next += 1;
+                match result {
+                    Ok(result) => handed = each(result),
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
                 if handed.is_err() {
                     break;
                 }
             }
-        });
-        handed?;
-        previous = next;
-    }
+        }
+    });
+    handed
 }
 
 #[cfg(test)]
@@ -142,16 +158,7 @@ mod tests {
 
     #[test]
     fn results_come_in_input_order_whatever_the_threads() {
-        let dir = std::env::temp_dir().join(format!("demarche-corpus-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let mut origins = Vec::new();
-        for i in 0..40 {
-            let path = dir.join(format!("{i:02}.txt"));
-            // Longer and shorter articles, so that threads finish out of order.
-            let body = "The Kremlin demanded that Ukraine withdraw its bid to join NATO. ".repeat(1 + (i % 7) * 20);
-            std::fs::write(&path, format!("Talks\n\n{body}\n")).unwrap();
-            origins.push(Origin::File(path, input::Kind::Text));
-        }
+        let (dir, mut origins) = articles("order", 40);
         origins.insert(5, Origin::File(PathBuf::from("/nonexistent/x.txt"), input::Kind::Text));
         let lexicon = Lexicon::builtin().unwrap();
         let mut seen = Vec::new();
@@ -172,6 +179,56 @@ mod tests {
             "error: /nonexistent/x.txt: No such file or directory (os error 2)".into(),
         );
         assert_eq!(seen, expected);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// Articles in a fresh directory (returned for removal): article `i`
+    /// has `1 + i % 7` times 20 sentences, so that threads finish out of
+    /// order.
+    fn articles(name: &str, n: usize) -> (PathBuf, Vec<Origin>) {
+        let dir = std::env::temp_dir().join(format!("demarche-corpus-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let origins = (0..n)
+            .map(|i| {
+                let path = dir.join(format!("{i:02}.txt"));
+                let body = "The Kremlin demanded that Ukraine withdraw its bid to join NATO. ".repeat(1 + (i % 7) * 20);
+                std::fs::write(&path, format!("Talks\n\n{body}\n")).unwrap();
+                Origin::File(path, input::Kind::Text)
+            })
+            .collect();
+        (dir, origins)
+    }
+
+    #[test]
+    fn an_error_handing_on_stops_the_run() {
+        let lexicon = Lexicon::builtin().unwrap();
+        let mut handed = 0;
+        let (dir, origins) = articles("stop", 40);
+        let result = run(&lexicon, origins, None, 2, |_| {
+            handed += 1;
+            if handed == 3 {
+                Err(Error::Usage("output closed".into()))
+            } else {
+                Ok(())
+            }
+        });
+        assert!(matches!(result, Err(Error::Usage(m)) if m == "output closed"));
+        assert_eq!(handed, 3);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// A worker's panic reaches the caller instead of leaving it waiting
+    /// for a result that never comes.
+    #[test]
+    fn a_panic_on_a_worker_reaches_the_caller() {
+        let lexicon = Lexicon::builtin().unwrap();
+        let (dir, origins) = articles("panic", 20);
+        let render = |read: &Read, _: &[ClaimView]| assert_ne!(read.article.id, "07", "boom");
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            run_rendered(&lexicon, origins, None, 2, false, render, |_| Ok(()))
+        }));
+        assert!(outcome.is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     /// Rendered on the workers, the claims are views of the text, copied
