@@ -345,7 +345,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             // A streamed format's part for a document's claims.
             let part = |claims: &[ClaimView], meta: Option<&serde_json::Map<String, serde_json::Value>>, first| {
                 let document = documents.then(|| output::document_cell(meta));
-                let mut part = Vec::new();
+                let mut part = Vec::with_capacity(output::claims_part_capacity(claims));
                 output::write_claims_part(
                     &mut part,
                     claims,

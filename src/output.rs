@@ -562,6 +562,16 @@ pub fn write_claims_part<W: io::Write>(
     columns.write_part_rows(w, options, first, rows)
 }
 
+/// Room for `claims` written by [`write_claims_part`]: their longer texts
+/// and a row's worth of the rest each, so that a document's part is not
+/// copied again and again as it grows.
+pub fn claims_part_capacity(claims: &[ClaimView]) -> usize {
+    claims
+        .iter()
+        .map(|c| c.article.len() + c.object.len() + c.condition.len() + c.evidence.len() + c.cue.len() + 160)
+        .sum()
+}
+
 /// A cell of a claim's row: text borrowed from the claim, or a number
 /// written out in place.
 enum Cell<'c> {
