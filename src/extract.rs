@@ -318,7 +318,7 @@ fn read<'a>(
         match trace.as_deref_mut() {
             Some(t) => {
                 let mut notes = Vec::new();
-                ctx.claims(lex, sentence.index, &mut claims, Some(&mut notes));
+                ctx.claims(sentence.index, &mut claims, Some(&mut notes));
                 let original = ctx.original;
                 t.push(SentenceTrace {
                     index: sentence.index,
@@ -342,7 +342,7 @@ fn read<'a>(
                     cues: notes,
                 });
             }
-            None => ctx.claims(lex, sentence.index, &mut claims, None),
+            None => ctx.claims(sentence.index, &mut claims, None),
         }
         // Remember the sentence's speaker for the quotations that follow.
         if let Some(sp) = ctx.speaker {
@@ -372,10 +372,9 @@ struct SentenceContext<'a> {
     last_speaker: Option<(&'a str, &'a str)>,
     /// Spans of report cues ("said", "according to").
     reports: Vec<Span>,
-    /// The lexicon, for its role nouns ("officials").
+    /// The lexicon: cue patterns, role nouns ("officials"), collectives
+    /// and their members.
     lex: &'a Lexicon,
-    /// The lexicon's collectives and their members.
-    members: &'a [(String, Vec<String>)],
 }
 
 impl<'a> SentenceContext<'a> {
@@ -538,14 +537,13 @@ impl<'a> SentenceContext<'a> {
             last_speaker,
             reports: Vec::new(),
             lex,
-            members: &lex.members,
         };
         // Reported speech ("said", "according to") is told apart by the
         // construction that fits ("told reporters" vs "told Kyiv to").
         let mut cues = std::mem::take(&mut ctx.cues);
         let reports: Vec<CueMatch> = cues
             .extract_if(.., |c| {
-                ctx.fit(lex, c)
+                ctx.fit(c)
                     .is_some_and(|(row, ..)| lex.cues[row].kind == CueKind::Report)
             })
             .collect();
@@ -562,7 +560,7 @@ impl<'a> SentenceContext<'a> {
         }
         // The speaker: the holder of the first report cue that has one.
         for r in &reports {
-            let Some((row, ..)) = ctx.fit(lex, r) else { continue };
+            let Some((row, ..)) = ctx.fit(r) else { continue };
             let cue = &lex.cues[row];
             // After a quotation ("…,” said Aliyev) the speaker follows.
             let inverted = text[span.start..r.span.start]
@@ -658,7 +656,7 @@ impl<'a> SentenceContext<'a> {
         if holders.len() < 3 {
             return holders;
         }
-        for (code, members) in self.members {
+        for (code, members) in &self.lex.members {
             let inside = holders.iter().filter(|p| members.iter().any(|m| m == p.code)).count();
             if inside >= 3 {
                 let first = holders.iter().find(|p| members.iter().any(|m| m == p.code)).copied();
@@ -1019,9 +1017,9 @@ impl<'a> SentenceContext<'a> {
 
     /// Tries the cue rows starting at `m` and returns the first that fits:
     /// the row, its gap span and the end of its closing words.
-    fn fit<'l>(&self, lex: &'l Lexicon, m: &CueMatch) -> Option<(usize, &'l Pattern, Option<Span>, usize)> {
+    fn fit(&self, m: &CueMatch) -> Option<(usize, &'a Pattern, Option<Span>, usize)> {
         for &i in m.cues {
-            let p = &lex.cues[i].pattern;
+            let p = &self.lex.cues[i].pattern;
             match &p.gap {
                 None => return Some((i, p, None, m.span.end)),
                 Some((_, closers)) => {
@@ -1058,13 +1056,8 @@ impl<'a> SentenceContext<'a> {
         None
     }
 
-    fn claims(
-        &self,
-        lex: &Lexicon,
-        sentence_index: usize,
-        out: &mut Vec<ClaimView<'a>>,
-        mut notes: Option<&mut Vec<CueNote>>,
-    ) {
+    fn claims(&self, sentence_index: usize, out: &mut Vec<ClaimView<'a>>, mut notes: Option<&mut Vec<CueNote>>) {
+        let lex = self.lex;
         // Decisions are written only for a trace: the closure that words
         // one runs only then.
         let mut note = |m: &CueMatch, decision: &dyn Fn() -> String| {
@@ -1084,7 +1077,7 @@ impl<'a> SentenceContext<'a> {
                 note(m, &|| "dropped: inside a condition clause, so hypothetical".into());
                 continue;
             }
-            let Some((row, pattern, gap, cue_end)) = self.fit(lex, m) else {
+            let Some((row, pattern, gap, cue_end)) = self.fit(m) else {
                 note(m, &|| "dropped: the construction's closing words are missing".into());
                 continue;
             };
