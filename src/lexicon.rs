@@ -242,8 +242,8 @@ pub struct Lexicon {
     pub roles: Vec<String>,
     /// Each role's first byte, in the order of `roles`.
     pub(crate) role_firsts: Vec<u8>,
-    /// The roles' last words, in ASCII lower case, sorted and without
-    /// repeats (see [`Lexicon::is_role_noun`]).
+    /// The roles' last words (lower case, as the roles are), sorted and
+    /// without repeats (see [`Lexicon::is_role_noun`]).
     role_heads: Vec<String>,
     /// Collective codes and their members ("EUR" → European states): three
     /// or more members named together speak as the collective.
@@ -357,7 +357,7 @@ impl Lexicon {
         let mut role_heads: Vec<String> = roles
             .iter()
             .filter_map(|r| r.rsplit(' ').next())
-            .map(str::to_ascii_lowercase)
+            .map(str::to_string)
             .collect();
         role_heads.sort();
         role_heads.dedup();
