@@ -235,20 +235,12 @@ mod tests {
     /// into `Done` only when kept, and counted either way.
     #[test]
     fn claims_are_kept_only_when_asked() {
-        let dir = std::env::temp_dir().join(format!("demarche-corpus-keep-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("a.txt");
-        std::fs::write(
-            &path,
-            "Talks\n\nThe Kremlin demanded that Ukraine withdraw its bid to join NATO.\n",
-        )
-        .unwrap();
         let lexicon = Lexicon::builtin().unwrap();
-        let origins = || vec![Origin::File(path.clone(), input::Kind::Text)];
+        let (dir, origins) = articles("keep", 1);
         let parties = |_: &Read, views: &[ClaimView]| views.iter().map(|v| v.party.to_string()).collect::<Vec<_>>();
         for keep in [true, false] {
             let mut got = Vec::new();
-            run_rendered(&lexicon, origins(), None, 1, keep, parties, |done| {
+            run_rendered(&lexicon, origins.clone(), None, 1, keep, parties, |done| {
                 let (done, rendered) = done.unwrap();
                 assert_eq!(done.found, rendered.len());
                 assert_eq!(done.claims.len(), if keep { done.found } else { 0 });

@@ -1070,16 +1070,16 @@ mod tests {
 
     #[test]
     fn role_nouns_after_a_demonym() {
-        let lex = Lexicon::builtin().unwrap();
+        let lex = &*LEXICON;
         // Any case, the longest role, and only whole words.
         assert_eq!(
-            role_after(&lex, " Foreign Minister Lavrov"),
+            role_after(lex, " Foreign Minister Lavrov"),
             Some(" Foreign Minister".len())
         );
-        assert_eq!(role_after(&lex, " OFFICIALS said"), Some(" OFFICIALS".len()));
-        assert_eq!(role_after(&lex, " officialdom"), None);
-        assert_eq!(role_after(&lex, "officials"), None);
+        assert_eq!(role_after(lex, " OFFICIALS said"), Some(" OFFICIALS".len()));
+        assert_eq!(role_after(lex, " officialdom"), None);
+        assert_eq!(role_after(lex, "officials"), None);
         // Text beyond ASCII after the role.
-        assert_eq!(role_after(&lex, " officials’ demands"), Some(" officials".len()));
+        assert_eq!(role_after(lex, " officials’ demands"), Some(" officials".len()));
     }
 }
