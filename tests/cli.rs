@@ -152,7 +152,7 @@ fn output_through_a_symbolic_link() {
         assert!(written.contains(",RUS,"), "{written}");
     }
     // No temporary file is left beside the link or its target.
-    for d in [dir.clone(), dir.join("real")] {
+    for d in [dir.to_path_buf(), dir.join("real")] {
         assert!(
             std::fs::read_dir(d)
                 .unwrap()

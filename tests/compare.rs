@@ -5,7 +5,7 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use common::{CLAIMS_HEADER, Rng, demarche, rows, run, tmp, write};
+use common::{CLAIMS_HEADER, Rng, TempDir, demarche, rows, run, tmp, write};
 use demarche::compare::{self, Change};
 
 type Row = BTreeMap<String, String>;
@@ -44,12 +44,13 @@ const CHANGES: &[(&str, &str, &str)] = &[
     ("USA", "peace_deal", "softened"), // demand → offer
 ];
 
-/// Writes the two sides and returns their paths.
-fn sides(name: &str, a: &str, b: &str) -> (String, String) {
+/// Writes the two sides and returns their paths, and their directory
+/// (removed when dropped).
+fn sides(name: &str, a: &str, b: &str) -> (String, String, TempDir) {
     let dir = tmp(&format!("compare-{name}"));
     let pa = write(&dir, "a.csv", &format!("{CLAIMS_HEADER}{a}"));
     let pb = write(&dir, "b.csv", &format!("{CLAIMS_HEADER}{b}"));
-    (pa.display().to_string(), pb.display().to_string())
+    (pa.display().to_string(), pb.display().to_string(), dir)
 }
 
 fn changes(rows: &[Row]) -> BTreeMap<(String, String), String> {
@@ -60,7 +61,7 @@ fn changes(rows: &[Row]) -> BTreeMap<(String, String), String> {
 
 #[test]
 fn each_change_kind() {
-    let (a, b) = sides("kinds", A, B);
+    let (a, b, _dir) = sides("kinds", A, B);
     let out = rows(&run(&["compare", &a, &b]));
     let want: BTreeMap<(String, String), String> = CHANGES
         .iter()
@@ -101,7 +102,7 @@ fn each_change_kind() {
 
 #[test]
 fn compare_a_a_is_only_unchanged() {
-    let (a, b) = sides("same", A, B);
+    let (a, b, _dir) = sides("same", A, B);
     let sample = format!("{}/data/samples/putin_no_deal.txt", env!("CARGO_MANIFEST_DIR"));
     for side in [&a, &b, &sample] {
         let out = rows(&run(&["compare", side, side]));
@@ -113,7 +114,7 @@ fn compare_a_a_is_only_unchanged() {
 
 #[test]
 fn compare_b_a_swaps_added_dropped_and_hardened_softened() {
-    let (a, b) = sides("swap", A, B);
+    let (a, b, _dir) = sides("swap", A, B);
     let ab = rows(&run(&["compare", &a, &b]));
     let ba = rows(&run(&["compare", &b, &a]));
     assert_eq!(ab.len(), ba.len());
@@ -183,7 +184,7 @@ fn properties_on_generated_claims() {
 
 #[test]
 fn table_for_reading() {
-    let (a, b) = sides("table", A, B);
+    let (a, b, _dir) = sides("table", A, B);
     let out = run(&["compare", &a, &b, "--format", "table"]);
     let lines: Vec<&str> = out.lines().collect();
     assert!(
@@ -254,7 +255,7 @@ fn articles_and_directories_as_sides() {
 
 #[test]
 fn errors_and_output_file() {
-    let (a, _) = sides("errors", A, B);
+    let (a, _, _dir) = sides("errors", A, B);
     let dir = tmp("compare-errors-bad");
     let bad = write(
         &dir,

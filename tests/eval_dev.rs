@@ -7,27 +7,13 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
+use common::{run, tmp};
 use demarche::eval::{self, Keys, Options};
-
-fn run(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_demarche"))
-        .args(args)
-        .output()
-        .expect("the binary runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).expect("UTF-8 output")
-}
 
 fn predicted(csv: &str, dir: &Path, o: &Options) -> Keys {
     let path = dir.join("predicted.csv");
     std::fs::write(&path, csv).unwrap();
     Keys::from_csv(&path, o).unwrap()
-}
-
-fn tmp(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("demarche-test-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 #[test]
@@ -37,7 +23,7 @@ fn seed_article_f1_at_least_085() {
     let csv = run(&["extract", article.to_str().unwrap()]);
     let o = Options::default();
     let gold = Keys::from_csv(&shared.join("dev/gold.csv"), &o).unwrap();
-    let pred = predicted(&csv, &tmp("seed"), &o);
+    let pred = predicted(&csv, &tmp("eval-seed"), &o);
     let only = ["seed_putin_no_deal".to_string()].into();
     let s = eval::score(&gold, &pred, Some(&only));
     eprintln!("seed F1 {:.3}", s.total.f1);
@@ -83,7 +69,7 @@ fn dev_set_floors() {
     let csv = run(&["extract", shared.join("dev/articles").to_str().unwrap()]);
     let o = Options::default();
     let gold = Keys::from_csv(&shared.join("dev/gold.csv"), &o).unwrap();
-    let pred = predicted(&csv, &tmp("dev"), &o);
+    let pred = predicted(&csv, &tmp("eval-dev"), &o);
     let s = eval::score(&gold, &pred, None);
     eprintln!("dev F1 {:.3}", s.total.f1);
     assert!(s.total.f1 >= 0.75, "dev micro F1 {:.3} < 0.75", s.total.f1);
@@ -104,7 +90,7 @@ fn plover_floor() {
         stances: Some(["demand", "reject", "threaten"].map(String::from).into()),
     };
     let gold = Keys::from_csv(&shared.join("plover/gold.csv"), &o).unwrap();
-    let pred = predicted(&csv, &tmp("plover"), &o);
+    let pred = predicted(&csv, &tmp("eval-plover"), &o);
     let records = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| demarche::input::article_id(&e.unwrap().path()))
@@ -120,7 +106,7 @@ fn plover_floor() {
 #[test]
 fn eval_agrees_with_score_py() {
     let Some(shared) = common::shared_eval() else { return };
-    let dir = tmp("agree");
+    let dir = tmp("eval-agree");
     let articles = shared.join("dev/articles");
     let pred = dir.join("predicted.csv");
     std::fs::write(&pred, run(&["extract", articles.to_str().unwrap()])).unwrap();
@@ -173,7 +159,7 @@ fn compare_on_gold_adds_and_drops_the_key_difference() {
     // Both about the December 2025 talks on the US peace plan: Zelensky
     // before meeting the US envoys in Berlin, Putin after.
     let (before, after) = ("10_upi-zelensky-nato-security-guarantees-2025", "seed_putin_no_deal");
-    let dir = tmp("compare-gold");
+    let dir = tmp("eval-compare-gold");
     let (a, b) = (gold_of(&gold, before), gold_of(&gold, after));
     let (ka, kb) = (party_issue_keys(&a), party_issue_keys(&b));
     assert!(ka.len() > 3 && kb.len() > 3, "the gold of both articles is there");
@@ -207,7 +193,8 @@ fn compare_on_gold_adds_and_drops_the_key_difference() {
 fn conflicts_on_seed_gold_bridge_alliance() {
     let Some(shared) = common::shared_eval() else { return };
     let gold = std::fs::read_to_string(shared.join("dev/gold.csv")).unwrap();
-    let path = tmp("conflicts-gold").join("seed.csv");
+    let dir = tmp("eval-conflicts-gold");
+    let path = dir.join("seed.csv");
     std::fs::write(&path, gold_of(&gold, "seed_putin_no_deal")).unwrap();
     let rows = common::rows(&run(&["conflicts", path.to_str().unwrap()]));
     let r = rows

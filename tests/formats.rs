@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use calamine::{Data, Reader, Xlsx, open_workbook};
-use common::{demarche, rows, run, tmp, write};
+use common::{TempDir, demarche, rows, run, tmp, write};
 
 /// An article whose sentences begin with formulas and still state claims;
 /// its file name (`=1+1.txt`) makes its id a formula too, so that the
@@ -25,7 +25,7 @@ const INJECTED: &str = "Headline about talks\n\n\
 /// The formulas the article's sentences begin with.
 const FORMULAS: [&str; 4] = ["=HYPERLINK(", "+cmd|", "@SUM(", "-2+3 Zelenskyy"];
 
-fn injected(name: &str) -> (PathBuf, String) {
+fn injected(name: &str) -> (TempDir, String) {
     let dir = tmp(name);
     let path = write(&dir, "=1+1.txt", INJECTED);
     let text = path.display().to_string();
@@ -191,8 +191,9 @@ fn excel_csv_has_bom_and_crlf() {
     assert_eq!(out.status.code(), Some(2));
 }
 
-/// Writes the workbook of a command and opens it.
-fn workbook(name: &str, args: &[&str]) -> (PathBuf, Xlsx<std::io::BufReader<std::fs::File>>) {
+/// Writes the workbook of a command and opens it; its directory is removed
+/// when dropped.
+fn workbook(name: &str, args: &[&str]) -> (TempDir, PathBuf, Xlsx<std::io::BufReader<std::fs::File>>) {
     let dir = tmp(name);
     let path = dir.join("out.xlsx");
     let mut all = args.to_vec();
@@ -203,7 +204,7 @@ fn workbook(name: &str, args: &[&str]) -> (PathBuf, Xlsx<std::io::BufReader<std:
     let leftovers = std::fs::read_dir(&dir).unwrap().count();
     assert_eq!(leftovers, 1, "only the workbook is left in {}", dir.display());
     let book = open_workbook(&path).expect("an XLSX workbook");
-    (path, book)
+    (dir, path, book)
 }
 
 /// A sheet as rows of text cells (numbers as Rust prints them).
@@ -244,7 +245,7 @@ fn part(path: &Path, name: &str) -> String {
 
 #[test]
 fn extract_workbook_reads_back() {
-    let (path, mut book) = workbook("formats-xlsx-extract", &["extract"]);
+    let (_dir, path, mut book) = workbook("formats-xlsx-extract", &["extract"]);
     assert_eq!(book.sheet_names(), ["Claims", "Matrix", "Conflicts", "Sources"]);
 
     // Claims: the claims CSV's header and rows.
@@ -364,7 +365,7 @@ fn each_command_writes_its_sheets() {
         ),
     ];
     for (name, args, sheets) in cases {
-        let (_, mut book) = workbook(&format!("formats-xlsx-{name}"), &args);
+        let (_dir, _, mut book) = workbook(&format!("formats-xlsx-{name}"), &args);
         assert_eq!(book.sheet_names(), sheets, "{name}");
         let first = sheet(&mut book, sheets[0]);
         let mut csv_args = args.clone();
@@ -379,14 +380,14 @@ fn each_command_writes_its_sheets() {
         );
     }
     // A known cell of each: the wide conflict grid and the compare change.
-    let (_, mut book) = workbook("formats-xlsx-wide", &["conflicts", "--wide"]);
+    let (_dir, _, mut book) = workbook("formats-xlsx-wide", &["conflicts", "--wide"]);
     let grid = records(&sheet(&mut book, "Conflicts"));
     let rus = grid
         .iter()
         .find(|r| r["issue"] == "alliance" && r["party"] == "RUS")
         .unwrap();
     assert_eq!(rus["UKR"], "bridge 0.21");
-    let (_, mut book) = workbook("formats-xlsx-compare", &["compare", &sample, copy]);
+    let (_dir, _, mut book) = workbook("formats-xlsx-compare", &["compare", &sample, copy]);
     let compare = records(&sheet(&mut book, "Compare"));
     assert!(compare.iter().all(|r| r["change"] == "unchanged"), "{compare:?}");
 }
@@ -399,7 +400,7 @@ fn workbook_neutralises_unless_raw() {
         if raw {
             args.push("--raw");
         }
-        let (_, mut book) = workbook(&format!("formats-xlsx-injection-{raw}"), &args);
+        let (_dir, _, mut book) = workbook(&format!("formats-xlsx-injection-{raw}"), &args);
         let claims = records(&sheet(&mut book, "Claims"));
         for f in FORMULAS {
             let want = format!("{prefix}{f}");
@@ -595,9 +596,9 @@ fn libreoffice_opens_the_csv() {
     assert!(o.status.success());
     let out = Command::new("soffice")
         .args(["--headless", "--convert-to", "ods", "--outdir"])
-        .arg(&dir)
+        .arg(&*dir)
         .arg(&csv)
-        .env("HOME", &dir)
+        .env("HOME", &*dir)
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

@@ -390,7 +390,7 @@ fn output_files_are_written_whole_or_not_at_all() {
     std::fs::write(&out, "old\n").unwrap();
 
     // Unwritable destinations fail before the work (no input is read).
-    for bad in [dir.join("missing/claims.csv"), dir.clone()] {
+    for bad in [dir.join("missing/claims.csv"), dir.to_path_buf()] {
         let o = demarche(&["extract", "-o", path(&bad), "/nonexistent/article.txt"]);
         assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
         assert!(stderr(&o).contains("cannot write output"), "{}", stderr(&o));
