@@ -51,7 +51,8 @@ where
 /// calls `each` in order does as little as possible. The claims reach
 /// `render` as views of the document's text; they are copied into
 /// [`Done::claims`] only when `keep` is set (claims written out as they come
-/// need no copy).
+/// need no copy), and each source's SHA-256 is taken only then too (only
+/// the kept documents' sources are listed).
 pub fn run_rendered<R, T, F>(
     lexicon: &Lexicon,
     origins: Vec<Origin>,
@@ -82,7 +83,7 @@ where
         }
     });
     let work = |pending: Result<input::Pending>| -> Result<(Done, T)> {
-        let read = pending?.read(date)?;
+        let read = pending?.read(date, keep)?;
         let (claims, found, rendered) = crate::extract::extract_with(lexicon, &read.article, |mut views| {
             read.locate(&mut views);
             let rendered = render(&read, &views);

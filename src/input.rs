@@ -144,8 +144,9 @@ pub struct Pending {
 }
 
 impl Pending {
-    /// Decodes the article; `date`, if given, overrides its own.
-    pub fn read(self, date: Option<u32>) -> Result<Read> {
+    /// Decodes the article; `date`, if given, overrides its own. The
+    /// source's SHA-256 is taken when `digest` is set.
+    pub fn read(self, date: Option<u32>, digest: bool) -> Result<Read> {
         let path = PathBuf::from(&self.name);
         let fail = |message: String| Error::Input {
             path: path.clone(),
@@ -176,7 +177,7 @@ impl Pending {
             }
         };
         let date = date.or(own_date);
-        let source = Source::new(&id, &self.name, date, &self.bytes);
+        let source = Source::new(&id, &self.name, date, &self.bytes, digest);
         Ok(Read {
             article: Article { id, text, date },
             source,
@@ -372,21 +373,22 @@ pub struct Source {
     pub date: Option<u32>,
     /// Size of the input file in bytes.
     pub bytes: u64,
-    /// SHA-256 of the input file, lower-case hex.
-    pub sha256: String,
+    /// SHA-256 of the input file, lower-case hex; `None` when it was not
+    /// asked for (output written as it is read has no Sources sheet).
+    pub sha256: Option<String>,
 }
 
 impl Source {
-    /// Describes `bytes`, read from `path`, as the source of `article`.
-    pub fn new(article: &str, path: &str, date: Option<u32>, bytes: &[u8]) -> Source {
+    /// Describes `bytes`, read from `path`, as the source of `article`;
+    /// their SHA-256 is taken when `digest` is set.
+    pub fn new(article: &str, path: &str, date: Option<u32>, bytes: &[u8], digest: bool) -> Source {
         use sha2::{Digest, Sha256};
-        let digest = Sha256::digest(bytes);
         Source {
             article: article.to_string(),
             path: path.to_string(),
             date,
             bytes: bytes.len() as u64,
-            sha256: digest.iter().map(|b| format!("{b:02x}")).collect(),
+            sha256: digest.then(|| Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()),
         }
     }
 }

@@ -789,7 +789,9 @@ fn load(cfg: &Config, paths: &[PathBuf], meter: &mut Meter, keep: &mut Keep) -> 
                 // One source row per article of the file, each naming it.
                 for c in &claims {
                     if !loaded.sources.iter().any(|s| s.article == c.article && s.path == name) {
-                        loaded.sources.push(Source::new(&c.article, &name, cfg.date, &bytes));
+                        loaded
+                            .sources
+                            .push(Source::new(&c.article, &name, cfg.date, &bytes, true));
                     }
                     if !loaded.articles.iter().any(|(id, _)| *id == c.article) {
                         loaded.articles.push((c.article.clone(), cfg.date));

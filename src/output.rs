@@ -727,7 +727,7 @@ pub fn sources_table(sources: &[Source]) -> Table {
             s.path.clone(),
             s.date.map(crate::date::format).unwrap_or_default(),
             s.bytes.to_string(),
-            s.sha256.clone(),
+            s.sha256.clone().unwrap_or_default(),
         ]);
     }
     t
