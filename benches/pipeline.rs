@@ -31,9 +31,10 @@ fn stages(c: &mut Criterion) {
     group.bench_function("match", |b| {
         b.iter(|| {
             let mut found = 0;
+            let mut all = matcher::scan(&lex, black_box(&text));
             let mut matches = matcher::Found::default();
             for s in &doc.sentences {
-                matcher::scan(&lex, black_box(&text), s.span, &mut matches);
+                all.sentence(s.span, &mut matches);
                 found += matcher::mentions(&lex, &matcher::WordIndex::new(&text, s.span), &matches, None).len();
                 let (cues, issues) = matcher::phrases(&lex, &text, s.span, &matches);
                 found += cues.len() + issues.len();

@@ -34,7 +34,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::document::{self, Normalized, Span};
 use crate::lexicon::{AliasKind, CueKind, Lexicon, Needs, PhraseRole, Stance};
-use crate::matcher::{self, Condition, CueMatch, IssueMatch, MentionKind, Pronoun, WordIndex};
+use crate::matcher::{self, Condition, CueMatch, IssueMatch, MentionKind, Pronoun, TextMatches, WordIndex};
 use crate::pattern::{Pattern, Slot};
 
 /// An article to extract claims from.
@@ -165,6 +165,8 @@ struct Party<'l> {
 #[derive(Default)]
 struct Reading<'l> {
     discourse: Discourse<'l>,
+    /// The lexicon's matches in the whole text.
+    matches: TextMatches,
     /// The matches of the sentence being read, in room kept for the next.
     found: matcher::Found,
 }
@@ -296,7 +298,10 @@ fn read<'a>(
 ) -> Vec<ClaimView<'a>> {
     let text = norm.text.as_str();
     let doc = document::parse(text);
-    let mut reading = Reading::default();
+    let mut reading = Reading {
+        matches: matcher::scan(lex, text),
+        ..Reading::default()
+    };
     // About a claim a sentence in dense news: room without regrowth.
     let mut claims = Vec::with_capacity(doc.sentences.len());
     let mut paragraph_quotes: Vec<Span> = Vec::new();
@@ -387,7 +392,11 @@ impl<'a> SentenceContext<'a> {
         reading: &mut Reading<'a>,
         traced: bool,
     ) -> SentenceContext<'a> {
-        let Reading { discourse, found } = reading;
+        let Reading {
+            discourse,
+            matches,
+            found,
+        } = reading;
         let text = norm.text.as_str();
         let first = paragraph_quotes.partition_point(|q| q.end <= span.start);
         let quotes: Vec<Span> = paragraph_quotes[first..]
@@ -400,7 +409,7 @@ impl<'a> SentenceContext<'a> {
         // A dateline ("TAIPEI (Taiwan News) —") names a place, not a party.
         let body_start = span.start + document::dateline_len(&text[span.start..span.end]);
         let words = WordIndex::new(text, span);
-        matcher::scan(lex, text, span, found);
+        matches.sentence(span, found);
         let found = &*found;
         let mut mentions = matcher::mentions(lex, &words, found, article.date);
         mentions.retain(|m| m.span.start >= body_start);

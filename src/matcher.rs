@@ -1,7 +1,8 @@
 //! Finds the lexicon's words in one sentence: party mentions (with
 //! pronouns), stance cue anchors, issue phrases, condition clauses, the
-//! phrases that name both sides, and quotations. Everything here is a span
-//! in the article text.
+//! phrases that name both sides, and quotations, from the matches of one
+//! search of the whole text. Everything here is a span in the article
+//! text.
 
 use std::borrow::Cow;
 
@@ -96,8 +97,8 @@ fn is_ascii_word_byte(b: u8) -> bool {
 
 /// Every match of the lexicon's two matchers in one sentence, overlapping
 /// ones included, as (start, end, pattern) with offsets in the sentence.
-/// One `Found` serves sentence after sentence: [`scan`] refills it, and
-/// its vectors keep their room.
+/// One `Found` serves sentence after sentence: [`TextMatches::sentence`]
+/// refills it, and its vectors keep their room.
 #[derive(Debug, Default)]
 pub struct Found {
     /// Party patterns.
@@ -107,40 +108,143 @@ pub struct Found {
     pub phrases: Vec<(usize, usize, usize)>,
 }
 
-/// Runs the party and the phrase matcher over the sentence in one pass,
-/// into `found` (cleared first).
-/// The two automatons step side by side: a step is a wait for the next
-/// state's row of a table too large for the nearest cache, and the waits of
-/// two independent automatons overlap, where one pass each would wait twice.
-/// The matches are those (and in the order) the matchers' overlapping
-/// search reports: by end, and at one end in the state's pattern order.
-pub fn scan(lex: &Lexicon, text: &str, sentence: Span, found: &mut Found) {
-    side_by_side(
-        &lex.party_matcher,
-        &lex.phrase_matcher,
-        &text[sentence.start..sentence.end],
-        found,
-    )
+/// Every match of the lexicon's two matchers in a whole text, overlapping
+/// ones included, as (start, end, pattern) with offsets in the text, in the
+/// order the matchers' overlapping search reports them: by end, and at one
+/// end in the state's pattern order.
+#[derive(Debug, Default)]
+pub struct TextMatches {
+    parties: Vec<(usize, usize, usize)>,
+    phrases: Vec<(usize, usize, usize)>,
+    /// Where the last sentence's matches began in each list: sentences are
+    /// taken in order, each a little further on.
+    next: [usize; 2],
 }
 
-/// [`scan`] with these two automatons over `s`.
-fn side_by_side(party: &DFA, phrase: &DFA, s: &str, found: &mut Found) {
+impl TextMatches {
+    /// The matches that lie within `sentence`, into `found` (cleared
+    /// first) with offsets in the sentence: what a search of the sentence
+    /// alone finds, in the same order.
+    pub fn sentence(&mut self, sentence: Span, found: &mut Found) {
+        let [parties_next, phrases_next] = &mut self.next;
+        within(&self.parties, parties_next, sentence, &mut found.parties);
+        within(&self.phrases, phrases_next, sentence, &mut found.phrases);
+    }
+}
+
+/// The matches of `all` (sorted by end) within `sentence`, into `out`
+/// (cleared first) with offsets in the sentence. `next` is where the
+/// search starts: the first match ending after an earlier sentence's start.
+fn within(all: &[(usize, usize, usize)], next: &mut usize, sentence: Span, out: &mut Vec<(usize, usize, usize)>) {
+    out.clear();
+    // A sentence before the last one is searched for from the start.
+    if all[..*next].last().is_some_and(|&(_, end, _)| end > sentence.start) {
+        *next = 0;
+    }
+    *next += all[*next..]
+        .iter()
+        .take_while(|&&(_, end, _)| end <= sentence.start)
+        .count();
+    out.extend(
+        all[*next..]
+            .iter()
+            .take_while(|&&(_, end, _)| end <= sentence.end)
+            .filter(|&&(start, ..)| start >= sentence.start)
+            .map(|&(start, end, pattern)| (start - sentence.start, end - sentence.start, pattern)),
+    );
+}
+
+/// Runs the party and the phrase matcher over the whole text: each
+/// sentence's matches are then taken with [`TextMatches::sentence`].
+pub fn scan(lex: &Lexicon, text: &str) -> TextMatches {
+    let mut out = TextMatches::default();
+    in_halves(&lex.party_matcher, &lex.phrase_matcher, text.as_bytes(), &mut out);
+    out
+}
+
+/// The matches of the two automatons over `bytes`, into `out`. A step of
+/// an automaton is a wait for the next state's row of a table too large
+/// for the nearest cache; waits for independent automatons overlap. So
+/// the text is read as two halves at once, each by both automatons: four
+/// walks side by side. The second half's walks start early by the longest
+/// pattern's length, from where they are in the state a walk over the
+/// whole text is in at the half's start (a state stands for the text's
+/// last bytes, never more than a pattern's length); the matches they find
+/// before the half's start are the first half's.
+fn in_halves(party: &DFA, phrase: &DFA, bytes: &[u8], out: &mut TextMatches) {
+    let lead = party.max_pattern_len().max(phrase.max_pattern_len());
+    // Two halves of equal length, the second with its lead.
+    let split = (bytes.len() + lead) / 2;
+    if split >= bytes.len() || split < lead {
+        return side_by_side(party, phrase, bytes, &mut out.parties, &mut out.phrases);
+    }
+    let (first, second) = (&bytes[..split], &bytes[split - lead..]);
+    let start = |dfa: &DFA| {
+        dfa.start_state(Anchored::No)
+            .expect("the matchers are built unanchored")
+    };
+    let (mut party_1, mut phrase_1) = (start(party), start(phrase));
+    let (mut party_2, mut phrase_2) = (party_1, phrase_1);
+    let (mut parties_2, mut phrases_2) = (Vec::new(), Vec::new());
+    let offset = split - lead;
+    for (i, (&byte_1, &byte_2)) in first.iter().zip(second).enumerate() {
+        party_1 = party.next_state(Anchored::No, party_1, byte_1);
+        phrase_1 = phrase.next_state(Anchored::No, phrase_1, byte_1);
+        party_2 = party.next_state(Anchored::No, party_2, byte_2);
+        phrase_2 = phrase.next_state(Anchored::No, phrase_2, byte_2);
+        // Only a special state can be a match: the common case is one test.
+        if party.is_special(party_1) {
+            record(party, party_1, i + 1, &mut out.parties);
+        }
+        if phrase.is_special(phrase_1) {
+            record(phrase, phrase_1, i + 1, &mut out.phrases);
+        }
+        if party.is_special(party_2) {
+            record(party, party_2, offset + i + 1, &mut parties_2);
+        }
+        if phrase.is_special(phrase_2) {
+            record(phrase, phrase_2, offset + i + 1, &mut phrases_2);
+        }
+    }
+    // The second half runs a byte longer when the length is odd.
+    for (i, &byte) in second.iter().enumerate().skip(first.len()) {
+        party_2 = party.next_state(Anchored::No, party_2, byte);
+        phrase_2 = phrase.next_state(Anchored::No, phrase_2, byte);
+        if party.is_special(party_2) {
+            record(party, party_2, offset + i + 1, &mut parties_2);
+        }
+        if phrase.is_special(phrase_2) {
+            record(phrase, phrase_2, offset + i + 1, &mut phrases_2);
+        }
+    }
+    out.parties
+        .extend(parties_2.into_iter().filter(|&(_, end, _)| end > split));
+    out.phrases
+        .extend(phrases_2.into_iter().filter(|&(_, end, _)| end > split));
+}
+
+/// The matches of the two automatons over `bytes`, stepped side by side,
+/// into `parties` and `phrases`.
+fn side_by_side(
+    party: &DFA,
+    phrase: &DFA,
+    bytes: &[u8],
+    parties: &mut Vec<(usize, usize, usize)>,
+    phrases: &mut Vec<(usize, usize, usize)>,
+) {
     let start = |dfa: &DFA| {
         dfa.start_state(Anchored::No)
             .expect("the matchers are built unanchored")
     };
     let (mut at_party, mut at_phrase) = (start(party), start(phrase));
-    found.parties.clear();
-    found.phrases.clear();
-    for (i, &byte) in s.as_bytes().iter().enumerate() {
+    for (i, &byte) in bytes.iter().enumerate() {
         at_party = party.next_state(Anchored::No, at_party, byte);
         at_phrase = phrase.next_state(Anchored::No, at_phrase, byte);
-        // Only a special state can be a match: the common case is one test.
         if party.is_special(at_party) {
-            record(party, at_party, i + 1, &mut found.parties);
+            record(party, at_party, i + 1, parties);
         }
         if phrase.is_special(at_phrase) {
-            record(phrase, at_phrase, i + 1, &mut found.phrases);
+            record(phrase, at_phrase, i + 1, phrases);
         }
     }
 }
@@ -877,7 +981,7 @@ mod tests {
 
     /// The library's own overlapping search, the definition [`scan`]
     /// implements.
-    fn overlapping(patterns: &[String], case_insensitive: bool, s: &str) -> Vec<(usize, usize, usize)> {
+    fn library_overlapping(patterns: &[String], case_insensitive: bool, s: &str) -> Vec<(usize, usize, usize)> {
         aho_corasick::AhoCorasick::builder()
             .ascii_case_insensitive(case_insensitive)
             .build(patterns)
@@ -890,17 +994,36 @@ mod tests {
     proptest! {
         #[test]
         fn scan_finds_what_the_overlapping_search_finds(
-            parties in proptest::collection::vec("[abAB ]{1,4}", 1..8),
-            phrases in proptest::collection::vec("[abAB ]{1,4}", 1..8),
-            s in "[abAB .]{0,40}",
+            parties in proptest::collection::vec("[abA ]{1,6}", 1..8),
+            phrases in proptest::collection::vec("[abA ]{1,6}", 1..8),
+            s in "[abAB ]{0,120}",
+            cuts in proptest::collection::vec(0usize..130, 6),
         ) {
             let dfa = |patterns: &[String], case_insensitive: bool| crate::lexicon::build(patterns, case_insensitive).unwrap();
+            let (party, phrase) = (dfa(&parties, false), dfa(&phrases, true));
+            // The whole text, read in two halves once it is long enough.
+            let mut all = TextMatches::default();
+            in_halves(&party, &phrase, s.as_bytes(), &mut all);
+            prop_assert_eq!(&all.parties, &library_overlapping(&parties, false, &s));
+            prop_assert_eq!(&all.phrases, &library_overlapping(&phrases, true, &s));
+            // Sentences, in order and then back: each as if searched alone,
+            // in a `Found` that a sentence before left full.
+            let mut spans: Vec<Span> = cuts
+                .chunks(2)
+                .map(|c| {
+                    let (a, b) = (c[0].min(s.len()), c[1].min(s.len()));
+                    Span::new(a.min(b), a.max(b))
+                })
+                .collect();
+            spans.sort_by_key(|span| span.start);
+            spans.push(spans[0]);
             let mut found = Found::default();
-            // Filled twice: what a sentence before left is cleared.
-            side_by_side(&dfa(&phrases, true), &dfa(&parties, false), &s, &mut found);
-            side_by_side(&dfa(&parties, false), &dfa(&phrases, true), &s, &mut found);
-            prop_assert_eq!(found.parties, overlapping(&parties, false, &s));
-            prop_assert_eq!(found.phrases, overlapping(&phrases, true, &s));
+            for span in spans {
+                all.sentence(span, &mut found);
+                let sentence = &s[span.start..span.end];
+                prop_assert_eq!(&found.parties, &library_overlapping(&parties, false, sentence));
+                prop_assert_eq!(&found.phrases, &library_overlapping(&phrases, true, sentence));
+            }
         }
 
         #[test]
@@ -960,6 +1083,26 @@ mod tests {
     }
 
     #[test]
+    fn a_match_across_the_halves_is_found_once() {
+        // The longest pattern at every place, the halves' meeting point
+        // among them.
+        let patterns = ["abcdef".to_string(), "cd".to_string()];
+        let dfa = |case_insensitive| crate::lexicon::build(&patterns, case_insensitive).unwrap();
+        let (party, phrase) = (dfa(false), dfa(true));
+        for before in 0..30 {
+            for after in 0..30 {
+                let s = format!("{}abcdef{}", "x".repeat(before), "y".repeat(after));
+                let mut all = TextMatches::default();
+                in_halves(&party, &phrase, s.as_bytes(), &mut all);
+                let want = library_overlapping(&patterns, false, &s);
+                assert_eq!(want.len(), 2);
+                assert_eq!(all.parties, want, "{s}");
+                assert_eq!(all.phrases, want, "{s}");
+            }
+        }
+    }
+
+    #[test]
     fn block_masks_mark_the_ascii_word_bytes() {
         // Every byte value at every position of a block, beside every other.
         for b in 0..=255u8 {
@@ -999,7 +1142,7 @@ mod tests {
     fn conds(s: &str) -> Vec<&str> {
         let sentence = Span::new(0, s.len());
         let mut found = Found::default();
-        scan(&LEXICON, s, sentence, &mut found);
+        scan(&LEXICON, s).sentence(sentence, &mut found);
         conditions(&LEXICON, s, sentence, &found)
             .into_iter()
             .map(|c| &s[c.span.start..c.span.end])
