@@ -233,7 +233,8 @@ mod tests {
     }
 
     /// Rendered on the workers, the claims are views of the text, copied
-    /// into `Done` only when kept, and counted either way.
+    /// into `Done` only when kept, and counted either way; the source's
+    /// SHA-256 is taken only when kept.
     #[test]
     fn claims_are_kept_only_when_asked() {
         let lexicon = Lexicon::builtin().unwrap();
@@ -245,6 +246,8 @@ mod tests {
                 let (done, rendered) = done.unwrap();
                 assert_eq!(done.found, rendered.len());
                 assert_eq!(done.claims.len(), if keep { done.found } else { 0 });
+                let digest = done.read.source.sha256.as_deref().map(str::len);
+                assert_eq!(digest, keep.then_some(64));
                 got = rendered;
                 Ok(())
             })
