@@ -2,7 +2,7 @@
 //! one command, maps errors to exit codes (0 ok, 1 some input failed, 2
 //! usage or data error).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -786,14 +786,31 @@ fn load(cfg: &Config, paths: &[PathBuf], meter: &mut Meter, keep: &mut Keep) -> 
         let name = path.display().to_string();
         match input::read_claims_bytes(path) {
             Ok((claims, bytes)) => {
-                // One source row per article of the file, each naming it.
+                // One source row per article of the file, each naming it;
+                // the file is hashed once. The articles already listed are
+                // looked up in sets: a corpus's claims file holds millions
+                // of claims of thousands of articles.
+                let digest = input::sha256_hex(&bytes);
+                let mut listed: HashSet<String> = loaded
+                    .sources
+                    .iter()
+                    .filter(|s| s.path == name)
+                    .map(|s| s.article.clone())
+                    .collect();
+                let mut known: HashSet<String> = loaded.articles.iter().map(|(id, _)| id.clone()).collect();
                 for c in &claims {
-                    if !loaded.sources.iter().any(|s| s.article == c.article && s.path == name) {
-                        loaded
-                            .sources
-                            .push(Source::new(&c.article, &name, cfg.date, &bytes, true));
+                    if !listed.contains(&c.article) {
+                        listed.insert(c.article.clone());
+                        loaded.sources.push(Source {
+                            article: c.article.clone(),
+                            path: name.clone(),
+                            date: cfg.date,
+                            bytes: bytes.len() as u64,
+                            sha256: Some(digest.clone()),
+                        });
                     }
-                    if !loaded.articles.iter().any(|(id, _)| *id == c.article) {
+                    if !known.contains(&c.article) {
+                        known.insert(c.article.clone());
                         loaded.articles.push((c.article.clone(), cfg.date));
                     }
                 }

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use calamine::{Data, Reader, Xlsx, open_workbook};
-use common::{TempDir, demarche, rows, run, tmp, write};
+use common::{CLAIMS_HEADER, TempDir, demarche, rows, run, tmp, write};
 
 /// An article whose sentences begin with formulas and still state claims;
 /// its file name (`=1+1.txt`) makes its id a formula too, so that the
@@ -343,6 +343,38 @@ fn extract_workbook_reads_back() {
 
 /// `evidence` is the 13th claims column.
 const CLAIM_EVIDENCE_COLUMN: u32 = 12;
+
+/// A claims CSV lists each of its articles once as a source, with the
+/// file's size and SHA-256, however its rows are ordered and however often
+/// the file is given.
+#[test]
+fn a_claims_file_lists_each_article_once() {
+    let dir = tmp("formats-claims-sources");
+    let text = format!(
+        "{CLAIMS_HEADER}a1,RUS,demand,alliance,UKR,,,1,10,20,s1\n\
+         a2,UKR,reject,territory,RUS,,,1,10,20,s2\n\
+         a1,UKR,offer,ceasefire,,,,2,30,40,s3\n"
+    );
+    let claims = write(&dir, "claims.csv", &text);
+    let claims = claims.to_str().unwrap();
+    let (_dir, _, mut book) = workbook("formats-claims-sources-book", &["matrix", claims, claims]);
+    use sha2::Digest;
+    let digest: String = sha2::Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let size = text.len().to_string();
+    let row = |article: &str| {
+        vec![
+            article.to_string(),
+            claims.to_string(),
+            String::new(),
+            size.clone(),
+            digest.clone(),
+        ]
+    };
+    assert_eq!(sheet(&mut book, "Sources")[1..], [row("a1"), row("a2")]);
+}
 
 #[test]
 fn each_command_writes_its_sheets() {
