@@ -179,43 +179,20 @@ fn in_halves(party: &DFA, phrase: &DFA, bytes: &[u8], out: &mut TextMatches) {
         return side_by_side(party, phrase, bytes, &mut out.parties, &mut out.phrases);
     }
     let (first, second) = (&bytes[..split], &bytes[split - lead..]);
-    let start = |dfa: &DFA| {
-        dfa.start_state(Anchored::No)
-            .expect("the matchers are built unanchored")
-    };
     let (mut party_1, mut phrase_1) = (start(party), start(phrase));
     let (mut party_2, mut phrase_2) = (party_1, phrase_1);
     let (mut parties_2, mut phrases_2) = (Vec::new(), Vec::new());
     let offset = split - lead;
     for (i, (&byte_1, &byte_2)) in first.iter().zip(second).enumerate() {
-        party_1 = party.next_state(Anchored::No, party_1, byte_1);
-        phrase_1 = phrase.next_state(Anchored::No, phrase_1, byte_1);
-        party_2 = party.next_state(Anchored::No, party_2, byte_2);
-        phrase_2 = phrase.next_state(Anchored::No, phrase_2, byte_2);
-        // Only a special state can be a match: the common case is one test.
-        if party.is_special(party_1) {
-            record(party, party_1, i + 1, &mut out.parties);
-        }
-        if phrase.is_special(phrase_1) {
-            record(phrase, phrase_1, i + 1, &mut out.phrases);
-        }
-        if party.is_special(party_2) {
-            record(party, party_2, offset + i + 1, &mut parties_2);
-        }
-        if phrase.is_special(phrase_2) {
-            record(phrase, phrase_2, offset + i + 1, &mut phrases_2);
-        }
+        party_1 = step(party, party_1, byte_1, i + 1, &mut out.parties);
+        phrase_1 = step(phrase, phrase_1, byte_1, i + 1, &mut out.phrases);
+        party_2 = step(party, party_2, byte_2, offset + i + 1, &mut parties_2);
+        phrase_2 = step(phrase, phrase_2, byte_2, offset + i + 1, &mut phrases_2);
     }
     // The second half runs a byte longer when the length is odd.
     for (i, &byte) in second.iter().enumerate().skip(first.len()) {
-        party_2 = party.next_state(Anchored::No, party_2, byte);
-        phrase_2 = phrase.next_state(Anchored::No, phrase_2, byte);
-        if party.is_special(party_2) {
-            record(party, party_2, offset + i + 1, &mut parties_2);
-        }
-        if phrase.is_special(phrase_2) {
-            record(phrase, phrase_2, offset + i + 1, &mut phrases_2);
-        }
+        party_2 = step(party, party_2, byte, offset + i + 1, &mut parties_2);
+        phrase_2 = step(phrase, phrase_2, byte, offset + i + 1, &mut phrases_2);
     }
     out.parties
         .extend(parties_2.into_iter().filter(|&(_, end, _)| end > split));
@@ -232,21 +209,29 @@ fn side_by_side(
     parties: &mut Vec<(usize, usize, usize)>,
     phrases: &mut Vec<(usize, usize, usize)>,
 ) {
-    let start = |dfa: &DFA| {
-        dfa.start_state(Anchored::No)
-            .expect("the matchers are built unanchored")
-    };
     let (mut at_party, mut at_phrase) = (start(party), start(phrase));
     for (i, &byte) in bytes.iter().enumerate() {
-        at_party = party.next_state(Anchored::No, at_party, byte);
-        at_phrase = phrase.next_state(Anchored::No, at_phrase, byte);
-        if party.is_special(at_party) {
-            record(party, at_party, i + 1, parties);
-        }
-        if phrase.is_special(at_phrase) {
-            record(phrase, at_phrase, i + 1, phrases);
-        }
+        at_party = step(party, at_party, byte, i + 1, parties);
+        at_phrase = step(phrase, at_phrase, byte, i + 1, phrases);
     }
+}
+
+/// The state an unanchored search of `dfa` starts in.
+fn start(dfa: &DFA) -> StateID {
+    dfa.start_state(Anchored::No)
+        .expect("the matchers are built unanchored")
+}
+
+/// The state `dfa` goes to from `at` on `byte`, which ends at byte `end`
+/// of the text; the patterns it matches there go into `out`.
+#[inline(always)]
+fn step(dfa: &DFA, at: StateID, byte: u8, end: usize, out: &mut Vec<(usize, usize, usize)>) -> StateID {
+    let next = dfa.next_state(Anchored::No, at, byte);
+    // Only a special state can be a match: the common case is one test.
+    if dfa.is_special(next) {
+        record(dfa, next, end, out);
+    }
+    next
 }
 
 /// The patterns that end at `end` in `state`, if it is a match state.
