@@ -382,20 +382,15 @@ impl Source {
     /// Describes `bytes`, read from `path`, as the source of `article`;
     /// their SHA-256 is taken when `digest` is set.
     pub fn new(article: &str, path: &str, date: Option<u32>, bytes: &[u8], digest: bool) -> Source {
+        use sha2::{Digest, Sha256};
         Source {
             article: article.to_string(),
             path: path.to_string(),
             date,
             bytes: bytes.len() as u64,
-            sha256: digest.then(|| sha256_hex(bytes)),
+            sha256: digest.then(|| Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()),
         }
     }
-}
-
-/// The SHA-256 of `bytes`, lower-case hex.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::{Digest, Sha256};
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The path of the bundled sample in the repository, for [`Source`].

@@ -787,10 +787,10 @@ fn load(cfg: &Config, paths: &[PathBuf], meter: &mut Meter, keep: &mut Keep) -> 
         match input::read_claims_bytes(path) {
             Ok((claims, bytes)) => {
                 // One source row per article of the file, each naming it;
-                // the file is hashed once. The articles already listed are
-                // looked up in sets: a corpus's claims file holds millions
-                // of claims of thousands of articles.
-                let digest = input::sha256_hex(&bytes);
+                // the file is described (and hashed) once. The articles
+                // listed so far are looked up in sets: a corpus's claims
+                // file holds millions of claims of thousands of articles.
+                let source = Source::new("", &name, cfg.date, &bytes, true);
                 let mut listed: HashSet<String> = loaded
                     .sources
                     .iter()
@@ -803,10 +803,7 @@ fn load(cfg: &Config, paths: &[PathBuf], meter: &mut Meter, keep: &mut Keep) -> 
                         listed.insert(c.article.clone());
                         loaded.sources.push(Source {
                             article: c.article.clone(),
-                            path: name.clone(),
-                            date: cfg.date,
-                            bytes: bytes.len() as u64,
-                            sha256: Some(digest.clone()),
+                            ..source.clone()
                         });
                     }
                     if !known.contains(&c.article) {
