@@ -14,6 +14,8 @@ use nom::bytes::complete::{tag, take_while};
 use nom::character::complete::line_ending;
 use nom::combinator::opt;
 
+use crate::matcher::starts_with_ignoring_case;
+
 /// A byte range into the article text, end exclusive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Span {
@@ -273,12 +275,11 @@ fn is_abbreviation(before: &str, next: &str) -> bool {
         // treat a following common sentence opener as a new sentence.
         return !starts_with_opener(next);
     }
-    let lower = word.to_ascii_lowercase();
-    if lower == "no" {
+    if word.eq_ignore_ascii_case("no") {
         // "No. 10" is an abbreviation; "said no. The" is not.
         return next.starts_with(|c: char| c.is_ascii_digit());
     }
-    ABBREVIATIONS.contains(&lower.as_str())
+    ABBREVIATIONS.iter().any(|a| word.eq_ignore_ascii_case(a))
 }
 
 fn starts_with_opener(next: &str) -> bool {
@@ -331,12 +332,12 @@ fn cut_boilerplate(text: &str, lines: Vec<Span>) -> Vec<Span> {
     for span in lines {
         // The markers are short: a line's opening is enough to know it.
         let line = &text[span.start..span.end];
-        let lower = line[..floor_char_boundary(line, 64)].to_lowercase();
-        if COMMENT_FORM.iter().any(|m| lower.starts_with(m)) {
+        let marked = |markers: &[&str]| markers.iter().any(|m| starts_with_ignoring_case(line, m));
+        if marked(COMMENT_FORM) {
             cut_any = true;
             break;
         }
-        if FURNITURE.iter().any(|m| lower.starts_with(m)) || lower.starts_with('©') {
+        if marked(FURNITURE) || line.starts_with('©') {
             cut_any = true;
             continue;
         }

@@ -886,7 +886,8 @@ impl<'a> SentenceContext<'a> {
             .collect();
         for (i, w) in words.iter().enumerate() {
             let next = words.get(i + 1).copied().unwrap_or("");
-            match w.to_ascii_lowercase().as_str() {
+            let mut lower = [0; 8];
+            match matcher::ascii_lowercase(w, &mut lower) {
                 "must" | "should" | "be" => return false,
                 "has" | "have" | "had" | "need" | "needs" if next == "to" => return false,
                 "is" | "are" | "was" | "were" | "has" | "have" | "had" | "will" | "would" | "can" | "could"
@@ -1019,8 +1020,11 @@ impl<'a> SentenceContext<'a> {
     fn negated(&self, anchor: Span, holder_end: usize) -> bool {
         let from = holder_end.max(self.span.start).min(anchor.start);
         self.words.within(from, anchor.start).rev().take(3).any(|(_, w)| {
-            let w = w.to_ascii_lowercase();
-            matches!(w.as_str(), "not" | "never" | "cannot" | "no") || w.ends_with("n't") || w.ends_with("n’t")
+            ["not", "never", "cannot", "no"]
+                .iter()
+                .any(|n| w.eq_ignore_ascii_case(n))
+                || matcher::ends_with_ignoring_case(w, "n't")
+                || matcher::ends_with_ignoring_case(w, "n’t")
         })
     }
 
@@ -1081,6 +1085,9 @@ impl<'a> SentenceContext<'a> {
         let first = out.len();
         let mut objects: Vec<(Span, Stance)> = Vec::new();
         let mut previous_holders: Vec<Party> = Vec::new();
+        // Per cue, cleared and refilled: their room is allocated once.
+        let mut holder_codes: Vec<&str> = Vec::new();
+        let mut findings: Vec<(&'static str, Stance, &'a str)> = Vec::new();
         for (k, m) in self.cues.iter().enumerate() {
             if self.in_condition(m.span) {
                 note(m, &|| "dropped: inside a condition clause, so hypothetical".into());
@@ -1149,7 +1156,7 @@ impl<'a> SentenceContext<'a> {
             // Asked up to three times below, worked out once.
             let coordinated = std::cell::OnceCell::new();
             let coordinated = || *coordinated.get_or_init(|| self.coordinated(m.span));
-            let holders: Vec<Party> = if let Some(p) = possessor {
+            let mut holders: Vec<Party> = if let Some(p) = possessor {
                 vec![p]
             } else if pattern.after == Some(Slot::Holder) {
                 self.holders_after(cue_end)
@@ -1199,7 +1206,7 @@ impl<'a> SentenceContext<'a> {
                     found
                 }
             };
-            let holders: Vec<Party> = holders.into_iter().filter(|h| h.code != "NONE").collect();
+            holders.retain(|h| h.code != "NONE");
             // "Both sides agreed" reports an event; "both sides agree to ..."
             // in a plan's steps describes what the plan asks.
             if !holders.is_empty() && holders.iter().all(|h| h.pair) && !self.past(m.span) {
@@ -1222,7 +1229,7 @@ impl<'a> SentenceContext<'a> {
                 });
                 continue;
             }
-            previous_holders = holders.clone();
+            previous_holders.clone_from(&holders);
 
             // Object.
             // In the passive the object is the subject: "the plan was
@@ -1322,7 +1329,8 @@ impl<'a> SentenceContext<'a> {
             }
 
             // Target.
-            let holder_codes: Vec<&str> = holders.iter().map(|h| h.code).collect();
+            holder_codes.clear();
+            holder_codes.extend(holders.iter().map(|h| h.code));
             let target = if pattern.before == Some(Slot::Target) {
                 self.parties
                     .iter()
@@ -1345,13 +1353,15 @@ impl<'a> SentenceContext<'a> {
 
             // What a proposal asks of another party ("Israel withdrawing
             // its troops") is a demand on it; the rest is offered (SPEC §6).
-            let mut findings: Vec<(&'static str, Stance, &'a str)> = Vec::new();
+            findings.clear();
+            let items;
             let parts = if stance == Stance::Offer {
-                self.items(object)
+                items = self.items(object);
+                items.as_slice()
             } else {
-                vec![object]
+                std::slice::from_ref(&object)
             };
-            for part in parts {
+            for &part in parts {
                 // The condition is what the holder asks in return, already a
                 // demand of its own.
                 let core = condition

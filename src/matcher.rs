@@ -441,6 +441,19 @@ pub fn ends_with_ignoring_case(s: &str, suffix: &str) -> bool {
     s.len() >= suffix.len() && s.as_bytes()[s.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
 }
 
+/// A short word in ASCII lower case, written into `buf`, to be matched
+/// against keywords no longer than `buf`: a longer word gives "", which is
+/// none of them.
+pub fn ascii_lowercase<'b, const N: usize>(word: &str, buf: &'b mut [u8; N]) -> &'b str {
+    let Some(out) = buf.get_mut(..word.len()) else {
+        return "";
+    };
+    out.copy_from_slice(word.as_bytes());
+    out.make_ascii_lowercase();
+    // Lowering ASCII letters keeps UTF-8 valid.
+    std::str::from_utf8(out).unwrap_or_default()
+}
+
 /// `s` in lower case, borrowed when it already is (most words are).
 pub fn lowercase(s: &str) -> Cow<'_, str> {
     if s.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
@@ -1118,6 +1131,17 @@ mod tests {
         assert!(!ends_with_ignoring_case("ng", "ing"));
         // Beyond ASCII nothing is folded: "É" is not "é".
         assert!(!starts_with_ignoring_case("Élan", "élan"));
+    }
+
+    #[test]
+    fn a_short_word_is_lowered_in_place_and_a_long_one_matches_nothing() {
+        let mut buf = [0; 8];
+        assert_eq!(ascii_lowercase("Must", &mut buf), "must");
+        assert_eq!(ascii_lowercase("REMAINED", &mut buf), "remained");
+        // Longer than any keyword the buffer is for.
+        assert_eq!(ascii_lowercase("Remaining", &mut buf), "");
+        // Beyond ASCII nothing is folded, and the text stays whole.
+        assert_eq!(ascii_lowercase("Évian", &mut buf), "Évian");
     }
 
     /// The built-in lexicon, loaded once for the tests that need it.
