@@ -1538,24 +1538,27 @@ impl<'a> SentenceContext<'a> {
     /// downsizing of its nuclear infrastructure"): a proposal's limits on
     /// another party are what it asks of that party.
     fn restricted(&self, item: Span, holders: &[&str]) -> Option<&'a str> {
+        // The restricted party follows as the owner of what is limited:
+        // "limits on Iran's enrichment", "a downsizing of its
+        // infrastructure" (not "missiles in Europe").
+        let owner = |p: &&Party| {
+            !holders.contains(&p.code)
+                && p.code != "NONE"
+                && (self.text[p.span.end..].starts_with(['\'', '’']) || matches!(self.slice(p.span), "its" | "their"))
+        };
+        // Most items have no such owner: their words need not be read.
+        if !self.parties.iter().any(|p| item.contains(p.span) && owner(&p)) {
+            return None;
+        }
         let at = self
             .words
             .within(item.start, item.end)
             .find(|(_, w)| RESTRICTIONS.iter().any(|r| matcher::starts_with_ignoring_case(w, r)))?
             .0;
-        // The restricted party follows as the owner of what is limited:
-        // "limits on Iran's enrichment", "a downsizing of its
-        // infrastructure" (not "missiles in Europe").
         let after = Span::new(item.start + at, item.end);
         self.parties
             .iter()
-            .find(|p| {
-                after.contains(p.span)
-                    && !holders.contains(&p.code)
-                    && p.code != "NONE"
-                    && (self.text[p.span.end..].starts_with(['\'', '’'])
-                        || matches!(self.slice(p.span), "its" | "their"))
-            })
+            .find(|p| after.contains(p.span) && owner(p))
             .map(|p| p.code)
     }
 
