@@ -626,11 +626,18 @@ pub struct WordIndex<'t> {
     text: &'t str,
     /// The indexed span of `text`.
     span: Span,
-    /// Each word's span in `text`, in order.
-    words: Vec<Span>,
+    /// Each word of `text`, in order: where it is (an offset from `text`'s
+    /// start, see [`WordIndex::offset`]) and what it is, with no slicing to
+    /// do when it is given.
+    words: Vec<&'t str>,
 }
 
 impl<'t> WordIndex<'t> {
+    /// Where a word of the index starts in `text`: it is a slice of `text`.
+    fn offset(&self, word: &str) -> usize {
+        word.as_ptr() as usize - self.text.as_ptr() as usize
+    }
+
     pub fn new(text: &'t str, span: Span) -> WordIndex<'t> {
         let bytes = &text.as_bytes()[span.start..span.end];
         // English runs about six bytes a word, space included: room for
@@ -677,12 +684,12 @@ impl<'t> WordIndex<'t> {
                 edges &= edges - 1;
                 match open.take() {
                     None => open = Some(at),
-                    Some(start) => found.push(Span::new(start, at)),
+                    Some(start) => found.push(&text[start..at]),
                 }
             }
         }
         if let Some(start) = open {
-            found.push(Span::new(start, span.end));
+            found.push(&text[start..span.end]);
         }
         WordIndex {
             text,
@@ -703,7 +710,7 @@ impl<'t> WordIndex<'t> {
         let first = if start == self.span.start {
             0
         } else {
-            self.words.partition_point(|w| w.end <= start)
+            self.words.partition_point(|w| self.offset(w) + w.len() <= start)
         };
         // An empty range holds no word, even inside one.
         let last = if start == end {
@@ -711,10 +718,10 @@ impl<'t> WordIndex<'t> {
         } else if end == self.span.end {
             self.words.len()
         } else {
-            first + self.words[first..].partition_point(|w| w.start < end)
+            first + self.words[first..].partition_point(|w| self.offset(w) < end)
         };
         WordsWithin::Indexed(Cut {
-            text: self.text,
+            base: self.text.as_ptr() as usize,
             words: self.words[first..last].iter(),
             start,
             end,
@@ -730,18 +737,24 @@ pub enum WordsWithin<'a, 't> {
 
 /// Indexed words that overlap `start..end`, each cut to that range.
 pub struct Cut<'a, 't> {
-    text: &'t str,
+    /// The address of the text's first byte.
+    base: usize,
     /// The words not yet given.
-    words: std::slice::Iter<'a, Span>,
+    words: std::slice::Iter<'a, &'t str>,
     start: usize,
     end: usize,
 }
 
 impl<'t> Cut<'_, 't> {
-    /// A word's part within `start..end`, offset from `start`.
-    fn cut(&self, w: &Span) -> (usize, &'t str) {
-        let (from, to) = (w.start.max(self.start), w.end.min(self.end));
-        (from - self.start, &self.text[from..to])
+    /// A word's part within `start..end`, offset from `start`: most words
+    /// lie wholly inside and are given as they are.
+    fn cut(&self, w: &'t str) -> (usize, &'t str) {
+        let at = w.as_ptr() as usize - self.base;
+        if at >= self.start && at + w.len() <= self.end {
+            return (at - self.start, w);
+        }
+        let (from, to) = (at.max(self.start), (at + w.len()).min(self.end));
+        (from - self.start, &w[from - at..to - at])
     }
 }
 
@@ -751,7 +764,7 @@ impl<'t> Iterator for WordsWithin<'_, 't> {
     #[inline]
     fn next(&mut self) -> Option<(usize, &'t str)> {
         match self {
-            WordsWithin::Indexed(c) => c.words.next().map(|w| c.cut(w)),
+            WordsWithin::Indexed(c) => c.words.next().map(|&w| c.cut(w)),
             WordsWithin::Scanned(it) => it.next(),
         }
     }
@@ -761,7 +774,7 @@ impl DoubleEndedIterator for WordsWithin<'_, '_> {
     #[inline]
     fn next_back(&mut self) -> Option<Self::Item> {
         match self {
-            WordsWithin::Indexed(c) => c.words.next_back().map(|w| c.cut(w)),
+            WordsWithin::Indexed(c) => c.words.next_back().map(|&w| c.cut(w)),
             WordsWithin::Scanned(it) => it.next_back(),
         }
     }
@@ -1051,7 +1064,7 @@ mod tests {
             // characters of every length across their edges.
             let from = s.char_indices().map(|(i, _)| i).nth(from).unwrap_or(s.len());
             let index = WordIndex::new(&s, Span::new(from, s.len()));
-            let got: Vec<(usize, &str)> = index.words.iter().map(|w| (w.start - from, &s[w.start..w.end])).collect();
+            let got: Vec<(usize, &str)> = index.words.iter().map(|&w| (index.offset(w) - from, w)).collect();
             prop_assert_eq!(got, words_by_split(&s[from..]));
         }
 
