@@ -710,7 +710,8 @@ const WEEKDAYS: [&str; 7] = [
 /// sentence ("On Monday, ...") or names a thing ("Monday's talks") stays.
 fn weekday_adverbials(text: &str) -> Vec<Span> {
     let mut out = Vec::new();
-    for (at, _) in text.match_indices("day") {
+    // Searched for with memchr's vector search: "day" is in most lines.
+    for at in memchr::memmem::find_iter(text.as_bytes(), "day") {
         let end = at + "day".len();
         // The word's start: at most "Wednes" back, so that a long run of
         // letters is not walked back over at every "day" in it.
