@@ -316,12 +316,8 @@ pub fn mentions<'l>(lex: &'l Lexicon, words: &WordIndex, found: &Found, date: Op
     }
     let mut out = titled_persons(out, text);
     for (start, word) in words.within(sentence.start, sentence.end) {
-        let pronoun = match word {
-            "he" | "He" | "she" | "She" | "his" | "His" | "her" | "Her" => Pronoun::Person,
-            "they" | "They" | "their" | "Their" => Pronoun::Plural,
-            "it" | "It" | "its" | "Its" => Pronoun::Thing,
-            "we" | "We" | "our" | "Our" | "us" => Pronoun::Speaker,
-            _ => continue,
+        let Some(pronoun) = pronoun(word) else {
+            continue;
         };
         let span = Span::new(sentence.start + start, sentence.start + start + word.len());
         if out.iter().any(|m| m.span.contains(span)) {
@@ -334,6 +330,23 @@ pub fn mentions<'l>(lex: &'l Lexicon, words: &WordIndex, found: &Found, date: Op
     }
     out.sort_by_key(|m| m.span.start);
     out
+}
+
+/// The kind of pronoun `word` is, if it is one: "he", "she", "his", "her"
+/// (a person), "they", "their" (a group), "it", "its" (a thing), "we",
+/// "our", "us" (the speaker's side), in lower case or capitalised ("us"
+/// only in lower case: "US" is a country). Every word of every sentence is
+/// tested: the byte patterns compile to a few comparisons, with no call.
+fn pronoun(word: &str) -> Option<Pronoun> {
+    Some(match word.as_bytes() {
+        [b'h' | b'H', b'e'] | [b's' | b'S', b'h', b'e'] | [b'h' | b'H', b'i', b's'] | [b'h' | b'H', b'e', b'r'] => {
+            Pronoun::Person
+        }
+        [b't' | b'T', b'h', b'e', b'y'] | [b't' | b'T', b'h', b'e', b'i', b'r'] => Pronoun::Plural,
+        [b'i' | b'I', b't'] | [b'i' | b'I', b't', b's'] => Pronoun::Thing,
+        [b'w' | b'W', b'e'] | [b'o' | b'O', b'u', b'r'] | [b'u', b's'] => Pronoun::Speaker,
+        _ => return None,
+    })
 }
 
 /// A title and the name it introduces are one mention: "Palestinian Prime
@@ -1144,6 +1157,36 @@ mod tests {
         assert!(!ends_with_ignoring_case("ng", "ing"));
         // Beyond ASCII nothing is folded: "É" is not "é".
         assert!(!starts_with_ignoring_case("Élan", "élan"));
+    }
+
+    #[test]
+    fn pronouns_are_told_by_their_letters_and_case() {
+        let cases = [
+            ("he", Some(Pronoun::Person)),
+            ("She", Some(Pronoun::Person)),
+            ("his", Some(Pronoun::Person)),
+            ("Her", Some(Pronoun::Person)),
+            ("they", Some(Pronoun::Plural)),
+            ("Their", Some(Pronoun::Plural)),
+            ("it", Some(Pronoun::Thing)),
+            ("Its", Some(Pronoun::Thing)),
+            ("We", Some(Pronoun::Speaker)),
+            ("our", Some(Pronoun::Speaker)),
+            ("us", Some(Pronoun::Speaker)),
+            // The country, shouted words, and words that only begin alike.
+            ("US", None),
+            ("Us", None),
+            ("HE", None),
+            ("THEY", None),
+            ("hers", None),
+            ("theirs", None),
+            ("item", None),
+            ("h", None),
+            ("", None),
+        ];
+        for (word, want) in cases {
+            assert_eq!(pronoun(word), want, "{word:?}");
+        }
     }
 
     #[test]
