@@ -639,18 +639,17 @@ pub struct WordIndex<'t> {
     text: &'t str,
     /// The indexed span of `text`.
     span: Span,
-    /// Each word of `text`, in order: where it is (an offset from `text`'s
-    /// start, see [`WordIndex::offset`]) and what it is, with no slicing to
-    /// do when it is given.
+    /// Each word of `text`, in order: where it is (see [`offset`]) and
+    /// what it is, with no slicing to do when it is given.
     words: Vec<&'t str>,
 }
 
-impl<'t> WordIndex<'t> {
-    /// Where a word of the index starts in `text`: it is a slice of `text`.
-    fn offset(&self, word: &str) -> usize {
-        word.as_ptr() as usize - self.text.as_ptr() as usize
-    }
+/// Where `word`, a slice of `text`, starts in it.
+fn offset(text: &str, word: &str) -> usize {
+    word.as_ptr() as usize - text.as_ptr() as usize
+}
 
+impl<'t> WordIndex<'t> {
     pub fn new(text: &'t str, span: Span) -> WordIndex<'t> {
         let bytes = &text.as_bytes()[span.start..span.end];
         // English runs about six bytes a word, space included: room for
@@ -723,7 +722,7 @@ impl<'t> WordIndex<'t> {
         let first = if start == self.span.start {
             0
         } else {
-            self.words.partition_point(|w| self.offset(w) + w.len() <= start)
+            self.words.partition_point(|w| offset(self.text, w) + w.len() <= start)
         };
         // An empty range holds no word, even inside one.
         let last = if start == end {
@@ -731,10 +730,10 @@ impl<'t> WordIndex<'t> {
         } else if end == self.span.end {
             self.words.len()
         } else {
-            first + self.words[first..].partition_point(|w| self.offset(w) < end)
+            first + self.words[first..].partition_point(|w| offset(self.text, w) < end)
         };
         WordsWithin::Indexed(Cut {
-            base: self.text.as_ptr() as usize,
+            text: self.text,
             words: self.words[first..last].iter(),
             start,
             end,
@@ -750,8 +749,8 @@ pub enum WordsWithin<'a, 't> {
 
 /// Indexed words that overlap `start..end`, each cut to that range.
 pub struct Cut<'a, 't> {
-    /// The address of the text's first byte.
-    base: usize,
+    /// The text the words are slices of.
+    text: &'t str,
     /// The words not yet given.
     words: std::slice::Iter<'a, &'t str>,
     start: usize,
@@ -762,7 +761,7 @@ impl<'t> Cut<'_, 't> {
     /// A word's part within `start..end`, offset from `start`: most words
     /// lie wholly inside and are given as they are.
     fn cut(&self, w: &'t str) -> (usize, &'t str) {
-        let at = w.as_ptr() as usize - self.base;
+        let at = offset(self.text, w);
         if at >= self.start && at + w.len() <= self.end {
             return (at - self.start, w);
         }
@@ -1077,7 +1076,7 @@ mod tests {
             // characters of every length across their edges.
             let from = s.char_indices().map(|(i, _)| i).nth(from).unwrap_or(s.len());
             let index = WordIndex::new(&s, Span::new(from, s.len()));
-            let got: Vec<(usize, &str)> = index.words.iter().map(|&w| (index.offset(w) - from, w)).collect();
+            let got: Vec<(usize, &str)> = index.words.iter().map(|&w| (offset(&s, w) - from, w)).collect();
             prop_assert_eq!(got, words_by_split(&s[from..]));
         }
 
