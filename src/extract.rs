@@ -1750,8 +1750,11 @@ impl<'a> SentenceContext<'a> {
         let trim = |s: &'a str| {
             let punct = |c: char| c.is_whitespace() || matches!(c, ',' | '.' | ';' | ':' | '“' | '”' | '"');
             let s = s.trim_matches(punct);
-            s.strip_suffix(" and")
-                .or_else(|| s.strip_suffix(" but"))
+            // "rejected the demand and said ...": the conjunction, in any
+            // spelling, belongs to the next clause.
+            [" and", " &", " but"]
+                .iter()
+                .find_map(|c| s.strip_suffix(c))
                 .unwrap_or(s)
                 .trim_matches(punct)
         };
@@ -1919,6 +1922,25 @@ mod tests {
         assert_eq!(viewed, claims);
         for c in &claims {
             assert_eq!(&c.view().to_claim(), c);
+        }
+    }
+    /// An object cut where the next clause's report verb starts leaves out
+    /// the conjunction before it, however it is written.
+    #[test]
+    fn an_object_leaves_out_the_conjunction_that_ends_it() {
+        let lex = Lexicon::builtin().expect("the built-in lexicon loads");
+        for conjunction in ["and", "&", "but"] {
+            let article = Article {
+                id: "a1".into(),
+                text: format!("Talks\n\nZelenskyy rejected the demand {conjunction} said Kyiv would keep fighting."),
+                date: Some(20250301),
+            };
+            let rejected: Vec<_> = extract(&lex, &article)
+                .into_iter()
+                .filter(|c| c.stance == Stance::Reject)
+                .map(|c| c.object)
+                .collect();
+            assert_eq!(rejected, ["the demand"], "{conjunction}");
         }
     }
 }
