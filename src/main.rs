@@ -613,10 +613,11 @@ impl Meter {
             } else {
                 indicatif::ProgressBar::new(self.total)
             };
+            // Decimal units, as the summary line counts MB.
             let template = if self.unknown_total {
-                "{spinner} {bytes} {bytes_per_sec} {msg}"
+                "{spinner} {decimal_bytes} {decimal_bytes_per_sec} {msg}"
             } else {
-                "{bar:30} {bytes}/{total_bytes} {bytes_per_sec} ETA {eta} {msg}"
+                "{bar:30} {decimal_bytes}/{decimal_total_bytes} {decimal_bytes_per_sec} ETA {eta} {msg}"
             };
             bar.set_style(indicatif::ProgressStyle::with_template(template).expect("a valid template"));
             bar.set_draw_target(indicatif::ProgressDrawTarget::stderr_with_hz(4));
