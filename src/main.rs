@@ -343,9 +343,10 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             // The whole table, for the formats that are not streamed.
             let mut table = rows(&[], None);
             // A streamed format's part for a document's claims.
+            let buffers = corpus::Buffers::default();
             let part = |claims: &[ClaimView], meta: Option<&serde_json::Map<String, serde_json::Value>>, first| {
                 let document = documents.then(|| output::document_cell(meta));
-                let mut part = Vec::with_capacity(output::claims_part_capacity(claims));
+                let mut part = buffers.take(output::claims_part_capacity(claims));
                 output::write_claims_part(
                     &mut part,
                     claims,
@@ -374,6 +375,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                     // Written as each document is done, and flushed, so
                     // that a stream on stdin is answered as it comes.
                     sink.write(&part)?;
+                    buffers.give(part);
                     sink.flush()
                 } else {
                     table.rows.extend(rows(&done.claims, done.read.meta.as_ref()).rows);
