@@ -1924,6 +1924,7 @@ mod tests {
             assert_eq!(&c.view().to_claim(), c);
         }
     }
+
     /// An object cut where the next clause's report verb starts leaves out
     /// the conjunction before it, however it is written.
     #[test]
