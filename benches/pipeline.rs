@@ -33,10 +33,11 @@ fn stages(c: &mut Criterion) {
             let mut found = 0;
             let mut all = matcher::scan(&lex, black_box(&text));
             let mut matches = matcher::Found::default();
+            let (mut cues, mut issues) = (Vec::new(), Vec::new());
             for s in &doc.sentences {
                 all.sentence(s.span, &mut matches);
                 found += matcher::mentions(&lex, &matcher::WordIndex::new(&text, s.span), &matches, None).len();
-                let (cues, issues) = matcher::phrases(&lex, &text, s.span, &matches);
+                matcher::phrases(&lex, &text, s.span, &matches, &mut cues, &mut issues);
                 found += cues.len() + issues.len();
             }
             found

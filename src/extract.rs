@@ -169,6 +169,35 @@ struct Reading<'l> {
     matches: TextMatches,
     /// The matches of the sentence being read, in room kept for the next.
     found: matcher::Found,
+    /// The last sentence's lists, emptied, for the next to fill.
+    spare: Spare<'l>,
+}
+
+/// The lists a sentence's context holds, kept from one sentence to the
+/// next: a sentence then allocates little (an allocation costs as much as
+/// a rule).
+#[derive(Default)]
+struct Spare<'a> {
+    words: Vec<&'a str>,
+    quotes: Vec<Span>,
+    parties: Vec<Party<'a>>,
+    cues: Vec<CueMatch<'a>>,
+    issues: Vec<IssueMatch>,
+    reports: Vec<Span>,
+}
+
+impl<'a> Spare<'a> {
+    /// What `ctx` held, for the next sentence.
+    fn from(ctx: SentenceContext<'a>) -> Spare<'a> {
+        Spare {
+            words: ctx.words.into_room(),
+            quotes: ctx.quotes,
+            parties: ctx.parties,
+            cues: ctx.cues,
+            issues: ctx.issues,
+            reports: ctx.reports,
+        }
+    }
 }
 
 /// What the article has said so far, for pronouns and quotations.
@@ -353,6 +382,7 @@ fn read<'a>(
         if let Some(sp) = ctx.speaker {
             reading.discourse.speaker = Some(sp);
         }
+        reading.spare = Spare::from(ctx);
     }
     claims
 }
@@ -396,19 +426,30 @@ impl<'a> SentenceContext<'a> {
             discourse,
             matches,
             found,
+            spare,
         } = reading;
+        let Spare {
+            words,
+            mut quotes,
+            mut parties,
+            mut cues,
+            mut issues,
+            reports: report_spans,
+        } = std::mem::take(spare);
         let text = norm.text.as_str();
         let first = paragraph_quotes.partition_point(|q| q.end <= span.start);
-        let quotes: Vec<Span> = paragraph_quotes[first..]
-            .iter()
-            .take_while(|q| q.start < span.end)
-            .copied()
-            .collect();
+        quotes.clear();
+        quotes.extend(
+            paragraph_quotes[first..]
+                .iter()
+                .take_while(|q| q.start < span.end)
+                .copied(),
+        );
         let in_quote = |s: Span| quotes.iter().any(|q| q.contains(s));
         let last_speaker = discourse.speaker;
         // A dateline ("TAIPEI (Taiwan News) —") names a place, not a party.
         let body_start = span.start + document::dateline_len(&text[span.start..span.end]);
-        let words = WordIndex::new(text, span);
+        let words = WordIndex::reusing(text, span, words);
         matches.sentence(span, found);
         let found = &*found;
         let mut mentions = matcher::mentions(lex, &words, found, article.date);
@@ -439,7 +480,7 @@ impl<'a> SentenceContext<'a> {
         }
         mentions.sort_by_key(|m| m.span.start);
         // "Both sides agreed": the two parties the article is about.
-        let mut parties = Vec::new();
+        parties.clear();
         let mut pair = None;
         for at in matcher::pairs(lex, text, span, body_start, found) {
             if mentions.iter().any(|m| m.span.start < at.end && at.start < m.span.end) {
@@ -510,21 +551,18 @@ impl<'a> SentenceContext<'a> {
         // A cue word inside a party's name is not a cue ("United States"),
         // except a noun naming the party's act after its adjective ("the
         // Ukrainian proposal"), which the party holds.
-        let (cues_found, issues_found) = matcher::phrases(lex, text, span, found);
-        let all_cues: Vec<CueMatch> = cues_found
-            .into_iter()
-            .filter(|c| c.span.start >= body_start)
-            .filter(|c| {
-                !parties.iter().any(|p| {
+        matcher::phrases(lex, text, span, found, &mut cues, &mut issues);
+        cues.retain(|c| {
+            c.span.start >= body_start
+                && !parties.iter().any(|p| {
                     let overlaps = !p.pronoun && p.span.start < c.span.end && c.span.start < p.span.end;
                     let owned_noun = p.span.start < c.span.start
                         && p.span.end == c.span.end
                         && c.cues.iter().any(|&i| lex.cues[i].needs == Needs::Subject);
                     overlaps && !owned_noun
                 })
-            })
-            .collect();
-        let has_cues = !all_cues.is_empty();
+        });
+        let has_cues = !cues.is_empty();
         let mut ctx = SentenceContext {
             text,
             article,
@@ -532,8 +570,8 @@ impl<'a> SentenceContext<'a> {
             original: norm.original(span),
             words,
             parties,
-            cues: all_cues,
-            issues: Vec::new(),
+            cues,
+            issues,
             // Conditions qualify what cues say: without a cue there is
             // nothing to qualify (a trace shows them all the same).
             conditions: if !has_cues && !traced {
@@ -544,7 +582,7 @@ impl<'a> SentenceContext<'a> {
             quotes,
             speaker: None,
             last_speaker,
-            reports: Vec::new(),
+            reports: report_spans,
             lex,
         };
         // Reported speech ("said", "according to") is told apart by the
@@ -557,16 +595,18 @@ impl<'a> SentenceContext<'a> {
             })
             .collect();
         ctx.cues = cues;
-        ctx.reports = reports.iter().map(|r| r.span).collect();
+        ctx.reports.clear();
+        ctx.reports.extend(reports.iter().map(|r| r.span));
         // Issue words matter to stance cues (and to a trace).
+        let mut issues = std::mem::take(&mut ctx.issues);
         if !ctx.cues.is_empty() || traced {
             // An issue word inside a party's name is not an issue
             // ("Ukrainian negotiators", "the Peace Council").
-            ctx.issues = issues_found
-                .into_iter()
-                .filter(|m| !ctx.parties.iter().any(|p| !p.pronoun && p.span.contains(m.span)))
-                .collect();
+            issues.retain(|m| !ctx.parties.iter().any(|p| !p.pronoun && p.span.contains(m.span)));
+        } else {
+            issues.clear();
         }
+        ctx.issues = issues;
         // The speaker: the holder of the first report cue that has one.
         for r in &reports {
             let Some((row, ..)) = ctx.fit(r) else { continue };

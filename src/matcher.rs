@@ -651,10 +651,17 @@ fn offset(text: &str, word: &str) -> usize {
 
 impl<'t> WordIndex<'t> {
     pub fn new(text: &'t str, span: Span) -> WordIndex<'t> {
+        WordIndex::reusing(text, span, Vec::new())
+    }
+
+    /// [`WordIndex::new`], the words kept in `found` (emptied first): an
+    /// earlier sentence's, given back by [`WordIndex::into_room`].
+    pub fn reusing(text: &'t str, span: Span, mut found: Vec<&'t str>) -> WordIndex<'t> {
         let bytes = &text.as_bytes()[span.start..span.end];
+        found.clear();
         // English runs about six bytes a word, space included: room for
         // most sentences at once.
-        let mut found = Vec::with_capacity(bytes.len() / 5 + 1);
+        found.reserve(bytes.len() / 5 + 1);
         // The text is read 64 bytes at a time as a mask of the bytes that
         // belong to words; a word starts or ends where a bit differs from
         // the one before it. Plain ASCII takes no branch per byte.
@@ -708,6 +715,11 @@ impl<'t> WordIndex<'t> {
             span,
             words: found,
         }
+    }
+
+    /// The room the words took, for the next sentence's index.
+    pub fn into_room(self) -> Vec<&'t str> {
+        self.words
     }
 
     /// What [`words`] gives for `text[start..end]`: the words with their
@@ -793,13 +805,16 @@ impl DoubleEndedIterator for WordsWithin<'_, '_> {
 }
 
 /// Stance cue anchors and issue phrases in the sentence, from what [`scan`]
-/// found there: the leftmost-longest on word boundaries of each kind.
+/// found there: the leftmost-longest on word boundaries of each kind, into
+/// `cue_matches` and `issue_matches` (emptied first).
 pub fn phrases<'l>(
     lex: &'l Lexicon,
     text: &str,
     sentence: Span,
     found: &Found,
-) -> (Vec<CueMatch<'l>>, Vec<IssueMatch>) {
+    cue_matches: &mut Vec<CueMatch<'l>>,
+    issue_matches: &mut Vec<IssueMatch>,
+) {
     let s = &text[sentence.start..sentence.end];
     // (start, end, cue pattern) and (start, end, issue phrase row), with
     // room for every match at once.
@@ -817,22 +832,25 @@ pub fn phrases<'l>(
         }
     }
     let at = |start: usize, end: usize| Span::new(sentence.start + start, sentence.start + end);
-    let cues = leftmost_longest(cues)
-        .into_iter()
-        .map(|(start, end, pattern)| CueMatch {
-            span: at(start, end),
-            cues: &lex.cue_patterns[pattern],
-        })
-        .collect();
-    let issues = leftmost_longest(issues)
-        .into_iter()
-        .map(|(start, end, row)| IssueMatch {
-            span: at(start, end),
-            issue: lex.issue_cues[row].issue,
-            role: lex.issue_cues[row].role,
-        })
-        .collect();
-    (cues, issues)
+    cue_matches.clear();
+    cue_matches.extend(
+        leftmost_longest(cues)
+            .into_iter()
+            .map(|(start, end, pattern)| CueMatch {
+                span: at(start, end),
+                cues: &lex.cue_patterns[pattern],
+            }),
+    );
+    issue_matches.clear();
+    issue_matches.extend(
+        leftmost_longest(issues)
+            .into_iter()
+            .map(|(start, end, row)| IssueMatch {
+                span: at(start, end),
+                issue: lex.issue_cues[row].issue,
+                role: lex.issue_cues[row].role,
+            }),
+    );
 }
 
 /// Words that open a condition clause, lower case, longest first. "But
