@@ -33,10 +33,12 @@ fn stages(c: &mut Criterion) {
             let mut found = 0;
             let mut all = matcher::scan(&lex, black_box(&text));
             let mut matches = matcher::Found::default();
-            let (mut cues, mut issues) = (Vec::new(), Vec::new());
+            let (mut mentions, mut cues, mut issues) = (Vec::new(), Vec::new(), Vec::new());
             for s in &doc.sentences {
                 all.sentence(s.span, &mut matches);
-                found += matcher::mentions(&lex, &matcher::WordIndex::new(&text, s.span), &matches, None).len();
+                let words = matcher::WordIndex::new(&text, s.span);
+                matcher::mentions(&lex, &words, &mut matches.parties, None, &mut mentions);
+                found += mentions.len();
                 matcher::phrases(&lex, &text, s.span, &matches, &mut cues, &mut issues);
                 found += cues.len() + issues.len();
             }

@@ -180,6 +180,9 @@ struct Reading<'l> {
 struct Spare<'a> {
     words: Vec<&'a str>,
     quotes: Vec<Span>,
+    /// Kept by [`SentenceContext::new`] itself: the context holds them as
+    /// parties.
+    mentions: Vec<matcher::Mention<'a>>,
     parties: Vec<Party<'a>>,
     cues: Vec<CueMatch<'a>>,
     issues: Vec<IssueMatch>,
@@ -187,16 +190,14 @@ struct Spare<'a> {
 }
 
 impl<'a> Spare<'a> {
-    /// What `ctx` held, for the next sentence.
-    fn from(ctx: SentenceContext<'a>) -> Spare<'a> {
-        Spare {
-            words: ctx.words.into_room(),
-            quotes: ctx.quotes,
-            parties: ctx.parties,
-            cues: ctx.cues,
-            issues: ctx.issues,
-            reports: ctx.reports,
-        }
+    /// Keeps what `ctx` held, for the next sentence.
+    fn keep(&mut self, ctx: SentenceContext<'a>) {
+        self.words = ctx.words.into_room();
+        self.quotes = ctx.quotes;
+        self.parties = ctx.parties;
+        self.cues = ctx.cues;
+        self.issues = ctx.issues;
+        self.reports = ctx.reports;
     }
 }
 
@@ -382,7 +383,7 @@ fn read<'a>(
         if let Some(sp) = ctx.speaker {
             reading.discourse.speaker = Some(sp);
         }
-        reading.spare = Spare::from(ctx);
+        reading.spare.keep(ctx);
     }
     claims
 }
@@ -431,6 +432,7 @@ impl<'a> SentenceContext<'a> {
         let Spare {
             words,
             mut quotes,
+            mut mentions,
             mut parties,
             mut cues,
             mut issues,
@@ -451,8 +453,8 @@ impl<'a> SentenceContext<'a> {
         let body_start = span.start + document::dateline_len(&text[span.start..span.end]);
         let words = WordIndex::reusing(text, span, words);
         matches.sentence(span, found);
+        matcher::mentions(lex, &words, &mut found.parties, article.date, &mut mentions);
         let found = &*found;
-        let mut mentions = matcher::mentions(lex, &words, found, article.date);
         mentions.retain(|m| m.span.start >= body_start);
         // A person named in full earlier is later called by one name ("Chen
         // Binhua" ... "Chen warned").
@@ -497,7 +499,7 @@ impl<'a> SentenceContext<'a> {
                 });
             }
         }
-        for m in mentions {
+        for m in mentions.drain(..) {
             match m.what {
                 MentionKind::Party {
                     code,
@@ -631,6 +633,7 @@ impl<'a> SentenceContext<'a> {
                 break;
             }
         }
+        spare.mentions = mentions;
         ctx
     }
 

@@ -245,40 +245,43 @@ fn record(dfa: &DFA, state: StateID, end: usize, out: &mut Vec<(usize, usize, us
     }
 }
 
-/// The leftmost-longest matches among `found`, which do not overlap.
-fn leftmost_longest(mut found: Vec<(usize, usize, usize)>) -> Vec<(usize, usize, usize)> {
-    found.sort_by_key(|&(start, end, _)| (start, std::cmp::Reverse(end)));
+/// Keeps the leftmost-longest matches of `found`, which do not overlap;
+/// `span` tells where a match starts and ends.
+fn leftmost_longest<T>(found: &mut Vec<T>, span: impl Fn(&T) -> (usize, usize)) {
+    found.sort_by_key(|m| {
+        let (start, end) = span(m);
+        (start, std::cmp::Reverse(end))
+    });
     // Keep each match that starts where the last kept one ended or later.
     let mut end = 0;
-    found.retain(|&(start, stop, _)| {
+    found.retain(|m| {
+        let (start, stop) = span(m);
         let keep = start >= end;
         if keep {
             end = stop;
         }
         keep
     });
-    found
 }
 
-/// Party mentions in the sentence of `words`, on `date` (yyyymmdd), from
-/// what [`scan`] found there. Of the party patterns on word boundaries the
-/// leftmost-longest are taken: a longer name that fails the boundary check
-/// does not hide a shorter one that passes.
-pub fn mentions<'l>(lex: &'l Lexicon, words: &WordIndex, found: &Found, date: Option<u32>) -> Vec<Mention<'l>> {
+/// Party mentions in the sentence of `words`, on `date` (yyyymmdd), into
+/// `out` (emptied first), from `parties`, the party matches
+/// [`TextMatches::sentence`] found there, which are narrowed in place to
+/// the leftmost-longest on word boundaries: a longer name that fails the
+/// boundary check does not hide a shorter one that passes.
+pub fn mentions<'l>(
+    lex: &'l Lexicon,
+    words: &WordIndex,
+    parties: &mut Vec<(usize, usize, usize)>,
+    date: Option<u32>,
+    out: &mut Vec<Mention<'l>>,
+) {
     let (text, sentence) = (words.text, words.span);
     let s = &text[sentence.start..sentence.end];
-    // Room for every match at once: vectors grown a push at a time cost
-    // more than a little spare room.
-    let mut whole = Vec::with_capacity(found.parties.len());
-    whole.extend(
-        found
-            .parties
-            .iter()
-            .copied()
-            .filter(|&(start, end, _)| on_word_boundaries(s, start, end, false)),
-    );
-    let mut out = Vec::with_capacity(whole.len() + 4);
-    for (m_start, m_end, pattern) in leftmost_longest(whole) {
+    parties.retain(|&(start, end, _)| on_word_boundaries(s, start, end, false));
+    leftmost_longest(parties, |&(start, end, _)| (start, end));
+    out.clear();
+    for &(m_start, m_end, pattern) in parties.iter() {
         let Some(alias) = lex.aliases_for(pattern, date).find(|a| {
             !a.veto.iter().any(|v| {
                 if v == NAME_VETO {
@@ -303,18 +306,21 @@ pub fn mentions<'l>(lex: &'l Lexicon, words: &WordIndex, found: &Found, date: Op
             AliasKind::People | AliasKind::Org | AliasKind::Group => (true, true),
             _ => (true, false),
         };
-        out.push(Mention {
-            span: Span::new(sentence.start + m_start, sentence.start + end),
-            what: MentionKind::Party {
-                code: &alias.code,
-                kind: alias.kind,
-                name: &alias.name,
-                holder,
-                plural,
+        push_titled(
+            out,
+            text,
+            Mention {
+                span: Span::new(sentence.start + m_start, sentence.start + end),
+                what: MentionKind::Party {
+                    code: &alias.code,
+                    kind: alias.kind,
+                    name: &alias.name,
+                    holder,
+                    plural,
+                },
             },
-        });
+        );
     }
-    let mut out = titled_persons(out, text);
     for (start, word) in words.within(sentence.start, sentence.end) {
         let Some(pronoun) = pronoun(word) else {
             continue;
@@ -329,7 +335,6 @@ pub fn mentions<'l>(lex: &'l Lexicon, words: &WordIndex, found: &Found, date: Op
         });
     }
     out.sort_by_key(|m| m.span.start);
-    out
 }
 
 /// The kind of pronoun `word` is, if it is one: "he", "she", "his", "her"
@@ -349,63 +354,60 @@ fn pronoun(word: &str) -> Option<Pronoun> {
     })
 }
 
-/// A title and the name it introduces are one mention: "Palestinian Prime
-/// Minister Ismail Haniyeh", "the Russian president, Vladimir Putin". The
-/// title says whom the person speaks for when the text was written, so its
-/// party wins over the person's date-ranged rows — unless the title is a
-/// former one ("former Prime Minister ...").
-fn titled_persons<'l>(mentions: Vec<Mention<'l>>, text: &str) -> Vec<Mention<'l>> {
-    let mut out: Vec<Mention<'l>> = Vec::with_capacity(mentions.len());
-    for m in mentions {
-        if let (
-            Some(Mention {
-                span: title_span,
-                what:
-                    MentionKind::Party {
-                        code,
-                        kind,
-                        holder,
-                        plural,
-                        ..
-                    },
-            }),
-            MentionKind::Party {
-                kind: AliasKind::Person,
-                name,
-                code: person_code,
-                ..
-            },
-        ) = (out.last(), &m.what)
-        {
-            let between = &text[title_span.end..m.span.start];
-            // "Ukrainian officials, Putin said" is two mentions.
-            let titled = *holder
-                && !*plural
-                && match between.trim() {
-                    "" => matches!(kind, AliasKind::Title | AliasKind::Adjective) && !between.contains('\n'),
-                    "," => *kind == AliasKind::Title,
-                    _ => false,
-                };
-            if titled {
-                let before = text[..title_span.start].trim_end().as_bytes();
-                let former = before.len() >= 6 && before[before.len() - 6..].eq_ignore_ascii_case(b"former");
-                let merged = Mention {
-                    span: Span::new(title_span.start, m.span.end),
-                    what: MentionKind::Party {
-                        code: if former { person_code } else { code },
-                        kind: AliasKind::Person,
-                        name,
-                        holder: true,
-                        plural: false,
-                    },
-                };
-                *out.last_mut().expect("matched above") = merged;
-                continue;
-            }
+/// Adds `m` to `out`, the sentence's mentions so far, where a title and
+/// the name it introduces are one mention: "Palestinian Prime Minister
+/// Ismail Haniyeh", "the Russian president, Vladimir Putin". The title
+/// says whom the person speaks for when the text was written, so its party
+/// wins over the person's date-ranged rows — unless the title is a former
+/// one ("former Prime Minister ...").
+fn push_titled<'l>(out: &mut Vec<Mention<'l>>, text: &str, m: Mention<'l>) {
+    if let (
+        Some(Mention {
+            span: title_span,
+            what:
+                MentionKind::Party {
+                    code,
+                    kind,
+                    holder,
+                    plural,
+                    ..
+                },
+        }),
+        MentionKind::Party {
+            kind: AliasKind::Person,
+            name,
+            code: person_code,
+            ..
+        },
+    ) = (out.last(), &m.what)
+    {
+        let between = &text[title_span.end..m.span.start];
+        // "Ukrainian officials, Putin said" is two mentions.
+        let titled = *holder
+            && !*plural
+            && match between.trim() {
+                "" => matches!(kind, AliasKind::Title | AliasKind::Adjective) && !between.contains('\n'),
+                "," => *kind == AliasKind::Title,
+                _ => false,
+            };
+        if titled {
+            let before = text[..title_span.start].trim_end().as_bytes();
+            let former = before.len() >= 6 && before[before.len() - 6..].eq_ignore_ascii_case(b"former");
+            let merged = Mention {
+                span: Span::new(title_span.start, m.span.end),
+                what: MentionKind::Party {
+                    code: if former { person_code } else { code },
+                    kind: AliasKind::Person,
+                    name,
+                    holder: true,
+                    plural: false,
+                },
+            };
+            *out.last_mut().expect("matched above") = merged;
+            return;
         }
-        out.push(m);
     }
-    out
+    out.push(m);
 }
 
 /// The veto entry that rejects an alias used as a first name: "Chad Wolf",
@@ -816,41 +818,27 @@ pub fn phrases<'l>(
     issue_matches: &mut Vec<IssueMatch>,
 ) {
     let s = &text[sentence.start..sentence.end];
-    // (start, end, cue pattern) and (start, end, issue phrase row), with
-    // room for every match at once.
-    let (mut cues, mut issues) = (
-        Vec::with_capacity(found.phrases.len()),
-        Vec::with_capacity(found.phrases.len()),
-    );
+    let at = |start: usize, end: usize| Span::new(sentence.start + start, sentence.start + end);
+    cue_matches.clear();
+    issue_matches.clear();
     for &(start, end, pattern) in &found.phrases {
         match lex.phrase(pattern) {
-            Phrase::Cue if on_word_boundaries(s, start, end, false) => cues.push((start, end, pattern)),
+            Phrase::Cue if on_word_boundaries(s, start, end, false) => cue_matches.push(CueMatch {
+                span: at(start, end),
+                cues: &lex.cue_patterns[pattern],
+            }),
             Phrase::Issue(row) if on_word_boundaries(s, start, end, lex.issue_cues[row].prefix) => {
-                issues.push((start, end, row))
+                issue_matches.push(IssueMatch {
+                    span: at(start, end),
+                    issue: lex.issue_cues[row].issue,
+                    role: lex.issue_cues[row].role,
+                })
             }
             _ => {}
         }
     }
-    let at = |start: usize, end: usize| Span::new(sentence.start + start, sentence.start + end);
-    cue_matches.clear();
-    cue_matches.extend(
-        leftmost_longest(cues)
-            .into_iter()
-            .map(|(start, end, pattern)| CueMatch {
-                span: at(start, end),
-                cues: &lex.cue_patterns[pattern],
-            }),
-    );
-    issue_matches.clear();
-    issue_matches.extend(
-        leftmost_longest(issues)
-            .into_iter()
-            .map(|(start, end, row)| IssueMatch {
-                span: at(start, end),
-                issue: lex.issue_cues[row].issue,
-                role: lex.issue_cues[row].role,
-            }),
-    );
+    leftmost_longest(cue_matches, |m| (m.span.start, m.span.end));
+    leftmost_longest(issue_matches, |m| (m.span.start, m.span.end));
 }
 
 /// Words that open a condition clause, lower case, longest first. "But
