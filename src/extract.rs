@@ -171,6 +171,21 @@ struct Reading<'l> {
     found: matcher::Found,
     /// The last sentence's lists, emptied, for the next to fill.
     spare: Spare<'l>,
+    claim_room: ClaimRoom<'l>,
+}
+
+/// The lists [`SentenceContext::claims`] works in, kept from one sentence
+/// to the next (see [`Spare`]).
+#[derive(Default)]
+struct ClaimRoom<'a> {
+    /// Each earlier cue's object and stance, in this sentence.
+    objects: Vec<(Span, Stance)>,
+    /// The last cue's holders, for a coordinated verb after it.
+    previous_holders: Vec<Party<'a>>,
+    /// Per cue: its holders' codes.
+    holder_codes: Vec<&'a str>,
+    /// Per cue: (issue, stance, target) of each claim it makes.
+    findings: Vec<(&'static str, Stance, &'a str)>,
 }
 
 /// The lists a sentence's context holds, kept from one sentence to the
@@ -353,7 +368,7 @@ fn read<'a>(
         match trace.as_deref_mut() {
             Some(t) => {
                 let mut notes = Vec::new();
-                ctx.claims(sentence.index, &mut claims, Some(&mut notes));
+                ctx.claims(sentence.index, &mut claims, &mut reading.claim_room, Some(&mut notes));
                 let original = ctx.original;
                 t.push(SentenceTrace {
                     index: sentence.index,
@@ -377,7 +392,7 @@ fn read<'a>(
                     cues: notes,
                 });
             }
-            None => ctx.claims(sentence.index, &mut claims, None),
+            None => ctx.claims(sentence.index, &mut claims, &mut reading.claim_room, None),
         }
         // Remember the sentence's speaker for the quotations that follow.
         if let Some(sp) = ctx.speaker {
@@ -428,6 +443,7 @@ impl<'a> SentenceContext<'a> {
             matches,
             found,
             spare,
+            ..
         } = reading;
         let Spare {
             words,
@@ -1112,7 +1128,13 @@ impl<'a> SentenceContext<'a> {
         None
     }
 
-    fn claims(&self, sentence_index: usize, out: &mut Vec<ClaimView<'a>>, mut notes: Option<&mut Vec<CueNote>>) {
+    fn claims(
+        &self,
+        sentence_index: usize,
+        out: &mut Vec<ClaimView<'a>>,
+        room: &mut ClaimRoom<'a>,
+        mut notes: Option<&mut Vec<CueNote>>,
+    ) {
         let lex = self.lex;
         // Decisions are written only for a trace: the closure that words
         // one runs only then.
@@ -1126,11 +1148,14 @@ impl<'a> SentenceContext<'a> {
         };
         // This sentence's claims start here in `out`.
         let first = out.len();
-        let mut objects: Vec<(Span, Stance)> = Vec::new();
-        let mut previous_holders: Vec<Party> = Vec::new();
-        // Per cue, cleared and refilled: their room is allocated once.
-        let mut holder_codes: Vec<&str> = Vec::new();
-        let mut findings: Vec<(&'static str, Stance, &'a str)> = Vec::new();
+        let ClaimRoom {
+            objects,
+            previous_holders,
+            holder_codes,
+            findings,
+        } = room;
+        objects.clear();
+        previous_holders.clear();
         for (k, m) in self.cues.iter().enumerate() {
             if self.in_condition(m.span) {
                 note(m, &|| "dropped: inside a condition clause, so hypothetical".into());
@@ -1380,18 +1405,18 @@ impl<'a> SentenceContext<'a> {
                     .rfind(|p| p.span.end <= m.span.start && !holder_codes.contains(&p.code))
                     .map(|p| p.code)
             } else if let (Some(g), Some((Slot::Target, _))) = (gap, &pattern.gap) {
-                self.first_party_in(g, &holder_codes)
+                self.first_party_in(g, holder_codes)
             } else {
                 None
             }
-            .or_else(|| self.first_party_in_object(object, &holder_codes))
+            .or_else(|| self.first_party_in_object(object, holder_codes))
             .or_else(|| {
                 // The recipient between holder and cue: "sent a memorandum
                 // to Ukraine demanding", "a reminder to Iraq that it must".
                 let between = Span::new(holder_end.min(m.span.start), m.span.start);
-                self.first_party_in(between, &holder_codes)
+                self.first_party_in(between, holder_codes)
             })
-            .or_else(|| condition.and_then(|c| self.first_party_in(c.span, &holder_codes)))
+            .or_else(|| condition.and_then(|c| self.first_party_in(c.span, holder_codes)))
             .unwrap_or_default();
 
             // What a proposal asks of another party ("Israel withdrawing
@@ -1411,8 +1436,8 @@ impl<'a> SentenceContext<'a> {
                     .filter(|c| part.contains(c.span))
                     .map_or(part, |c| Span::new(part.start, c.span.start.max(part.start)));
                 let asked = self
-                    .actor_of(part, &holder_codes)
-                    .or_else(|| self.restricted(core, &holder_codes));
+                    .actor_of(part, holder_codes)
+                    .or_else(|| self.restricted(core, holder_codes));
                 let (part_stance, part_target) = match asked {
                     Some(code) if stance == Stance::Offer => (Stance::Demand, code),
                     _ => (stance, target),
@@ -1485,7 +1510,7 @@ impl<'a> SentenceContext<'a> {
             });
             let condition_text = condition.map_or("", |c| self.slice(c.span));
             for holder in &holders {
-                for (issue, stance, target) in &findings {
+                for (issue, stance, target) in findings.iter() {
                     self.push(
                         out,
                         first,
@@ -1507,7 +1532,7 @@ impl<'a> SentenceContext<'a> {
                     && let Some(c) = condition
                     && let Some(issue) = self.issues_in(c.span, None).first()
                 {
-                    let target = self.first_party_in(c.span, &holder_codes).unwrap_or_default();
+                    let target = self.first_party_in(c.span, holder_codes).unwrap_or_default();
                     self.push(
                         out,
                         first,
