@@ -676,41 +676,44 @@ impl<'a> SentenceContext<'a> {
     /// coordinated with it ("Ukraine and Russia").
     fn holders_before(&self, pos: usize) -> Vec<Party<'a>> {
         let from = self.subordinate_start(pos).unwrap_or(self.span.start);
-        let candidates: Vec<&Party> = self
-            .parties
-            .iter()
-            .filter(|p| p.span.start >= from && p.span.end <= pos && !self.in_condition(p.span))
-            .collect();
+        let parties = &self.parties;
+        // The candidates: the parties from `from` to `pos` outside a
+        // condition, told by their index among all.
+        let candidate = |k: usize| {
+            let p = &parties[k];
+            p.span.start >= from && p.span.end <= pos && !self.in_condition(p.span)
+        };
+        // The last candidate before index `j` that `f` accepts.
+        let last_before = |j: usize, f: &dyn Fn(&Party) -> bool| (0..j).rev().find(|&k| candidate(k) && f(&parties[k]));
         // A party introduced by a preposition of direction or company is a
         // recipient, not a subject ("a memorandum to Ukraine demanding").
-        let Some(mut i) = candidates.iter().rposition(|p| p.holder && !self.after_preposition(p)) else {
+        let Some(mut i) = last_before(parties.len(), &|p| p.holder && !self.after_preposition(p)) else {
             return Vec::new();
         };
         // An appositive is not the subject: "Yuri Ushakov, the adviser to
         // President Putin, said", "Pakistan, a key U.S. ally, has refused".
-        if self.text[candidates[i].span.end..pos].matches(',').count() == 1 {
-            let head = candidates[..i].iter().rposition(|p| {
+        if self.text[parties[i].span.end..pos].matches(',').count() == 1 {
+            let subject = parties[i].span;
+            let head = last_before(i, &|p| {
                 p.holder
-                    && p.span.end <= candidates[i].span.start
-                    && self.text[p.span.end..candidates[i].span.start]
-                        .trim_start()
-                        .starts_with(',')
+                    && p.span.end <= subject.start
+                    && self.text[p.span.end..subject.start].trim_start().starts_with(',')
             });
             if let Some(h) = head
-                && self.text[candidates[h].span.end..pos].matches(',').count() == 2
+                && self.text[parties[h].span.end..pos].matches(',').count() == 2
             {
                 i = h;
             }
         }
-        let mut out = vec![*candidates[i]];
+        let mut out = vec![parties[i]];
         let mut j = i;
-        while j > 0 {
-            let prev = candidates[j - 1];
+        while let Some(k) = last_before(j, &|_| true) {
+            let (prev, next) = (&parties[k], &parties[j]);
             // The two parties of "both sides" share one span.
-            let between = self.text[prev.span.end.min(candidates[j].span.start)..candidates[j].span.start].trim();
-            if prev.span == candidates[j].span || matches!(between, "and" | "," | "and the" | "as well as" | "or") {
+            let between = self.text[prev.span.end.min(next.span.start)..next.span.start].trim();
+            if prev.span == next.span || matches!(between, "and" | "," | "and the" | "as well as" | "or") {
                 out.insert(0, *prev);
-                j -= 1;
+                j = k;
             } else {
                 break;
             }
@@ -1759,39 +1762,38 @@ impl<'a> SentenceContext<'a> {
     /// deal only when nothing more specific is said.
     fn issues_in(&self, span: Span, exclude: Option<Span>) -> Vec<&'static str> {
         let span_is_condition = self.conditions.iter().any(|c| c.span == span);
-        let found: Vec<&IssueMatch> = self
-            .issues
-            .iter()
-            .filter(|m| {
+        // The issue words in the span, walked as often as needed rather
+        // than gathered (a list per cue costs more than walking a few).
+        let found = || {
+            self.issues.iter().filter(move |m| {
                 span.contains(m.span)
                     && (span_is_condition || !self.in_condition(m.span))
                     && !exclude.is_some_and(|x| x.contains(m.span))
             })
-            .collect();
+        };
         let near = |a: Span, b: Span| {
             let (first, second) = if a.start <= b.start { (a, b) } else { (b, a) };
             first.end <= second.start && self.words.within(first.end, second.start).count() <= 3
         };
         let mut kept: Vec<(&'static str, PhraseRole)> = Vec::new();
-        for (i, m) in found.iter().enumerate() {
+        for (i, m) in found().enumerate() {
             let role = match m.role {
                 PhraseRole::Purpose
-                    if found[..i]
-                        .iter()
+                    if found()
+                        .take(i)
                         .any(|v| v.role == PhraseRole::Vehicle && near(v.span, m.span)) =>
                 {
                     continue;
                 }
                 PhraseRole::Vehicle
-                    if found
-                        .iter()
+                    if found()
                         .any(|c| c.issue == "ceasefire" && c.role == PhraseRole::Plain && near(c.span, m.span)) =>
                 {
                     continue;
                 }
                 PhraseRole::Vehicle
-                    if found[i + 1..]
-                        .iter()
+                    if found()
+                        .skip(i + 1)
                         .any(|p| p.role == PhraseRole::Purpose && near(m.span, p.span)) =>
                 {
                     PhraseRole::Plain
