@@ -611,12 +611,14 @@ impl Delimited {
             return;
         }
         out.push(b'"');
-        for (i, part) in field.split(|&b| b == b'"').enumerate() {
-            if i > 0 {
-                out.extend_from_slice(b"\"\"");
-            }
-            out.extend_from_slice(part);
+        // Each quote within is written twice.
+        let mut rest = field;
+        while let Some(quote) = memchr::memchr(b'"', rest) {
+            out.extend_from_slice(&rest[..=quote]);
+            out.push(b'"');
+            rest = &rest[quote + 1..];
         }
+        out.extend_from_slice(rest);
         out.push(b'"');
     }
 
