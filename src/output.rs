@@ -265,27 +265,30 @@ impl Table {
         matches!(format, Format::Csv | Format::Tsv | Format::Jsonl)
     }
 
-    /// Writes the table as one part of a longer output in a streaming
-    /// format ([`Table::streams`]): the header (and mark) only when
-    /// `first`, so that parts written one after another make one table.
-    pub fn write_part<W: io::Write>(&self, w: W, options: &Options, first: bool) -> io::Result<()> {
-        self.write_part_rows(w, options, first, &self.rows)
+    /// Writes the table into `out` as one part of a longer output in a
+    /// streaming format ([`Table::streams`]): the header (and mark) only
+    /// when `first`, so that parts written one after another make one
+    /// table.
+    pub fn write_part(&self, out: &mut Vec<u8>, options: &Options, first: bool) -> io::Result<()> {
+        self.write_part_rows(out, options, first, &self.rows)
     }
 
     /// [`Table::write_part`] with `rows` in place of the table's own: rows
     /// of borrowed cells under this header, written without copying them
     /// into the table first.
-    pub fn write_part_rows<W: io::Write, C: AsRef<str>, R: AsRef<[C]>>(
+    pub fn write_part_rows<C: AsRef<str>, R: AsRef<[C]>>(
         &self,
-        w: W,
+        out: &mut Vec<u8>,
         options: &Options,
         first: bool,
         rows: impl IntoIterator<Item = R>,
     ) -> io::Result<()> {
+        // The part is the buffer: nothing is written out as it fills.
+        let keep = |_: &mut Vec<u8>| Ok(());
         match options.format {
-            Format::Csv => self.write_delimited_part(w, b',', options, first, rows),
-            Format::Tsv => self.write_delimited_part(w, b'\t', options, first, rows),
-            Format::Jsonl => self.write_json(w, options.raw, false, rows),
+            Format::Csv => self.delimited_rows(out, b',', options, first, rows, keep),
+            Format::Tsv => self.delimited_rows(out, b'\t', options, first, rows, keep),
+            Format::Jsonl => self.write_json(out, options.raw, false, rows),
             _ => Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
                 "only csv, tsv and jsonl are written in parts",
@@ -293,29 +296,39 @@ impl Table {
         }
     }
 
-    fn write_delimited<W: io::Write>(&self, w: W, delimiter: u8, options: &Options) -> io::Result<()> {
-        self.write_delimited_part(w, delimiter, options, true, &self.rows)
+    /// Writes the whole table as delimited text to `w`, a block at a time.
+    fn write_delimited<W: io::Write>(&self, mut w: W, delimiter: u8, options: &Options) -> io::Result<()> {
+        let mut block = Vec::with_capacity(BLOCK);
+        let spill = |block: &mut Vec<u8>| {
+            w.write_all(block)?;
+            block.clear();
+            Ok(())
+        };
+        self.delimited_rows(&mut block, delimiter, options, true, &self.rows, spill)?;
+        w.write_all(&block)?;
+        w.flush()
     }
 
-    fn write_delimited_part<W: io::Write, C: AsRef<str>, R: AsRef<[C]>>(
+    /// Writes `rows` (the header first when `header`) as delimited text
+    /// into `out`, handing it to `spill` whenever it holds a block.
+    fn delimited_rows<C: AsRef<str>, R: AsRef<[C]>>(
         &self,
-        mut w: W,
+        out: &mut Vec<u8>,
         delimiter: u8,
         options: &Options,
         header: bool,
         rows: impl IntoIterator<Item = R>,
+        mut spill: impl FnMut(&mut Vec<u8>) -> io::Result<()>,
     ) -> io::Result<()> {
         let csv = Delimited {
             delimiter,
             terminator: if options.excel { b"\r\n" } else { b"\n" },
         };
-        // Rows are gathered here and written out in blocks.
-        let mut block = Vec::with_capacity(BLOCK);
         if header {
             if options.excel {
-                block.extend_from_slice("\u{feff}".as_bytes());
+                out.extend_from_slice("\u{feff}".as_bytes());
             }
-            csv.record(&mut block, self.header_text(options.raw));
+            csv.record(out, self.header_text(options.raw));
         }
         for row in rows {
             let row = row.as_ref();
@@ -323,14 +336,12 @@ impl Table {
                 .iter()
                 .enumerate()
                 .map(|(i, cell)| self.text(i, cell.as_ref(), options.raw));
-            csv.record(&mut block, cells);
-            if block.len() >= BLOCK {
-                w.write_all(&block)?;
-                block.clear();
+            csv.record(out, cells);
+            if out.len() >= BLOCK {
+                spill(out)?;
             }
         }
-        w.write_all(&block)?;
-        w.flush()
+        Ok(())
     }
 
     /// One JSON value per cell, by the column's kind.
@@ -549,8 +560,8 @@ pub fn claims_table(claims: &[Claim], cameo: &Cameo) -> Table {
 /// `document` column holding `document` when it is given), but from the
 /// claims themselves: a corpus's claims are not copied once more, and a
 /// row costs no allocation.
-pub fn write_claims_part<W: io::Write>(
-    w: W,
+pub fn write_claims_part(
+    out: &mut Vec<u8>,
     claims: &[ClaimView],
     cameo: &Cameo,
     document: Option<&str>,
@@ -562,7 +573,7 @@ pub fn write_claims_part<W: io::Write>(
         columns = with_document(columns, None);
     }
     let rows = claims.iter().map(|c| claim_row(c, cameo, document));
-    columns.write_part_rows(w, options, first, rows)
+    columns.write_part_rows(out, options, first, rows)
 }
 
 /// Room for `claims` written by [`write_claims_part`]: their longer texts
@@ -575,7 +586,8 @@ pub fn claims_part_capacity(claims: &[ClaimView]) -> usize {
         .sum()
 }
 
-/// Bytes of delimited rows gathered before they are written out.
+/// Bytes of delimited rows gathered before they are written out (see
+/// [`Table::write_delimited`]).
 const BLOCK: usize = 64 * 1024;
 
 /// Delimited text (CSV, TSV) written as the csv crate's writer writes it
