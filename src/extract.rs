@@ -255,12 +255,15 @@ impl<'l> Discourse<'l> {
     /// party named last ("Washington urged both sides" means the two
     /// parties the article is about).
     fn principal_two(&self) -> Option<[(&'l str, &'l str); 2]> {
-        let mut parties: Vec<(&'l str, (usize, usize, &'l str))> = self.tally.iter().map(|(c, t)| (*c, *t)).collect();
-        parties.sort_by_key(|(_, (count, last, _))| std::cmp::Reverse((*count, *last)));
-        match parties.as_slice() {
-            [first, second, ..] => Some([(first.0, first.1.2), (second.0, second.1.2)]),
-            _ => None,
-        }
+        // The two greatest (count, latest mention), found in two passes: no
+        // two parties share a latest mention, so there is no tie to break.
+        let first = self.tally.iter().max_by_key(|(_, t)| (t.0, t.1))?;
+        let second = self
+            .tally
+            .iter()
+            .filter(|(code, _)| *code != first.0)
+            .max_by_key(|(_, t)| (t.0, t.1))?;
+        Some([(*first.0, first.1.2), (*second.0, second.1.2)])
     }
 
     fn resolve(&self, p: Pronoun) -> Option<(&'l str, &'l str)> {
