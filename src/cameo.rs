@@ -8,6 +8,8 @@
 //! 1056, "Demand de-escalation of military engagement"). Every other pair
 //! gets its stance's root.
 
+use rustc_hash::FxHashMap;
+
 use crate::error::{Error, Result};
 use crate::lexicon::{self, ISSUES, Stance};
 
@@ -30,7 +32,12 @@ pub struct Code {
 pub struct Cameo {
     /// The file name used in messages.
     pub file: String,
-    pub codes: Vec<Code>,
+    codes: Vec<Code>,
+    /// For each issue, the first row of each stance (by [`Stance`] order),
+    /// and each stance's first root row: [`Cameo::code`] is asked for
+    /// every claim written.
+    by_issue: FxHashMap<&'static str, [Option<usize>; 6]>,
+    roots: [usize; 6],
 }
 
 #[derive(serde::Deserialize)]
@@ -85,29 +92,42 @@ impl Cameo {
                 line,
             });
         }
+        let mut by_issue: FxHashMap<&'static str, [Option<usize>; 6]> = FxHashMap::default();
+        let mut roots = [None; 6];
+        for (i, c) in codes.iter().enumerate() {
+            let rows = match c.issue {
+                Some(issue) => by_issue.entry(issue).or_default(),
+                None => &mut roots,
+            };
+            rows[c.stance as usize].get_or_insert(i);
+        }
+        let mut root_rows = [0; 6];
         for stance in Stance::ALL {
-            if !codes.iter().any(|c| c.stance == stance && c.issue.is_none()) {
-                return Err(Error::data(
-                    file,
-                    1,
-                    format!("no root row (empty issue) for stance {stance}"),
-                ));
-            }
+            root_rows[stance as usize] = roots[stance as usize]
+                .ok_or_else(|| Error::data(file, 1, format!("no root row (empty issue) for stance {stance}")))?;
         }
         Ok(Cameo {
             file: file.to_string(),
             codes,
+            by_issue,
+            roots: root_rows,
         })
+    }
+
+    /// The table's rows, in file order.
+    pub fn codes(&self) -> &[Code] {
+        &self.codes
     }
 
     /// The code of a claim: its (stance, issue) row, else the stance's
     /// root. The first matching row wins.
     pub fn code(&self, stance: Stance, issue: &str) -> &str {
-        let find = |issue: Option<&str>| self.codes.iter().find(|c| c.stance == stance && c.issue == issue);
-        find(Some(issue))
-            .or_else(|| find(None))
-            .map(|c| c.code.as_str())
-            .expect("loading checked that every stance has a root row")
+        let row = self
+            .by_issue
+            .get(issue)
+            .and_then(|rows| rows[stance as usize])
+            .unwrap_or(self.roots[stance as usize]);
+        &self.codes[row].code
     }
 
     /// Consistency problems the loader lets through: a row given twice, a

@@ -554,7 +554,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                     lexicon.cues.len(),
                     lexicon.issue_cues.len(),
                     lexicon.roles.len(),
-                    lexicon.cameo.codes.len()
+                    lexicon.cameo.codes().len()
                 );
                 Ok(ExitCode::SUCCESS)
             } else {
