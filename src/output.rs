@@ -597,18 +597,22 @@ struct Delimited {
     terminator: &'static [u8],
     /// The bytes that make a field quoted: the delimiter, the quote, and
     /// line breaks ('\r' included: a reader takes it for one).
+    quoted_by: [u8; 4],
+    /// `quoted_by` as a table by byte value.
     special: [bool; 256],
 }
 
 impl Delimited {
     fn new(delimiter: u8, terminator: &'static [u8]) -> Delimited {
+        let quoted_by = [delimiter, b'"', b'\n', b'\r'];
         let mut special = [false; 256];
-        for b in [delimiter, b'"', b'\n', b'\r'] {
+        for b in quoted_by {
             special[usize::from(b)] = true;
         }
         Delimited {
             delimiter,
             terminator,
+            quoted_by,
             special,
         }
     }
@@ -646,7 +650,7 @@ impl Delimited {
         out.push(b'"');
     }
 
-    /// Whether `field` holds one of the special bytes.
+    /// Whether `field` holds one of the bytes in `quoted_by`.
     fn needs_quotes(&self, field: &[u8]) -> bool {
         // Most fields are a word or a number: a byte at a time, from a
         // table, with no setup.
@@ -655,9 +659,9 @@ impl Delimited {
         }
         // A sentence: every byte is tested, with no early exit, so that the
         // loop is vectorised.
-        let d = self.delimiter;
-        field.iter().fold(0u8, |found, &b| {
-            found | u8::from((b == d) | (b == b'"') | (b == b'\n') | (b == b'\r'))
+        let [a, b, c, d] = self.quoted_by;
+        field.iter().fold(0u8, |found, &x| {
+            found | u8::from((x == a) | (x == b) | (x == c) | (x == d))
         }) != 0
     }
 }
